@@ -1,0 +1,82 @@
+// The impulse: what kiln.toml describes. Plain data, no parsing here (see project/impulse_toml.h).
+// Every field has the default a new project gets from `kiln init`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+// [input]: how raw samples become windows.
+struct InputSettings {
+  std::string type = "audio";      // "audio" or "timeseries"
+  double frequency = 16000.0;      // Hz; every sample is resampled to this on ingest
+  int axes = 1;                    // 1 for audio
+  int window_size_ms = 2000;       // one classification window
+  int window_increase_ms = 500;    // stride between windows of one sample
+  bool zero_pad = true;            // pad samples shorter than one window (else they are refused)
+};
+
+// [dsp]: the processing block. Parameter names are Edge Impulse's (frame_length, noise_floor_db, ...).
+struct DspSettings {
+  std::string block = "mfe";
+  std::string version = "ei-4";
+  std::map<std::string, double> params;  // every parameter of the block, defaults filled in
+};
+
+// One layer of the learning block's network, [[learn.layers]] in kiln.toml. Fields a layer type does not use
+// keep their defaults and must not be set in the file.
+struct LayerSpec {
+  std::string type;                 // dense conv1d conv2d depthwise_conv2d max_pool1d max_pool2d avg_pool1d
+                                    // avg_pool2d dropout batch_norm flatten reshape
+  int units = 0;                    // dense
+  int filters = 0;                  // conv1d, conv2d
+  int kernel_size = 3;              // conv*, depthwise_conv2d (square for 2-D)
+  int strides = 1;                  // conv*, pools (0 for pools = pool_size)
+  int pool_size = 2;                // pools
+  int depth_multiplier = 1;         // depthwise_conv2d
+  std::string padding = "same";     // "same" or "valid"
+  std::string activation = "none";  // "relu", "relu6", "softmax", "none"
+  double rate = 0.25;               // dropout
+  std::vector<int> shape;           // reshape target (without batch)
+};
+
+// [learn]: the learning block.
+struct LearnSettings {
+  std::string block = "classifier";
+  std::vector<LayerSpec> layers;    // empty = the default audio network for the input shape
+};
+
+// [train]
+struct TrainSettings {
+  int epochs = 100;
+  double learning_rate = 0.005;
+  int batch_size = 32;
+  double validation_split = 0.2;
+  std::uint64_t seed = 1;
+  int threads = 1;                  // libtorch intra-op threads; >1 may break bit-exact determinism
+};
+
+// [test]
+struct TestSettings {
+  double uncertain_threshold = 0.6;  // windows whose top score is below this count as "uncertain"
+};
+
+// [dataset]
+struct DatasetSettings {
+  double test_ratio = 0.1;           // share of samples that `--category split` puts in the test set
+};
+
+struct Impulse {
+  std::string name = "kiln-project";
+  InputSettings input;
+  DspSettings dsp;
+  LearnSettings learn;
+  TrainSettings train;
+  TestSettings test;
+  DatasetSettings dataset;
+};
+
+}  // namespace kiln
