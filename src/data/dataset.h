@@ -1,0 +1,87 @@
+// A project's dataset: sample files stored by content hash in data/samples/ and one row per sample in the
+// SQLite index data/kiln.db (label, train/test category, axes, frequency, length, where it came from).
+//
+// Every change is one transaction: `add` either adds all its files or nothing (sample files it wrote are
+// removed again), and relabel/move/remove change all the ids they get or none.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/sample_data.h"
+#include "data/sample_store.h"
+#include "data/sqlite_db.h"
+#include "project/impulse.h"
+
+namespace kiln {
+
+struct SampleRecord {
+  std::int64_t id = 0;
+  std::string hash;         // SHA-256 of the converted content (sample_hash.h); also the sample file's name
+  std::string name;         // original file name
+  std::string source_path;  // absolute path the sample was added from
+  std::string label;
+  std::string category;  // "train" or "test"
+  int axes = 1;
+  double frequency = 0;     // Hz
+  std::int64_t length = 0;  // samples per axis
+  std::vector<std::string> axis_names;
+  std::string added_at;  // UTC, ISO 8601
+
+  double seconds() const { return frequency > 0 ? static_cast<double>(length) / frequency : 0; }
+};
+
+class Dataset {
+ public:
+  // Opens the dataset of the project in `project_dir` (which must exist), creating data/, data/samples/ and
+  // data/kiln.db when needed. Throws kiln::Error for an index written by a newer Kiln.
+  static Dataset open(const std::filesystem::path& project_dir);
+
+  struct AddOptions {
+    std::optional<std::string> label;  // default: from the folder or file name (ingest_files.h)
+    std::string category = "split";    // "train", "test" or "split" (by content hash, hash_split.h)
+    double test_ratio = 0.1;           // for "split"
+  };
+  struct AddResult {
+    int added = 0;
+    int duplicates = 0;                 // content already in the dataset, or twice in this call
+    std::vector<SampleRecord> samples;  // the added ones, in file order
+  };
+  // Reads, converts (sample_reader.h) and adds the files and folders in `paths`. All or nothing: on any error
+  // (naming the bad file) the index and data/samples are as before. progress(done, total) is called per file.
+  AddResult add(const std::vector<std::filesystem::path>& paths, const AddOptions& options,
+                const InputSettings& input,
+                std::function<void(std::size_t done, std::size_t total)> progress = {});
+
+  // Samples in id order, optionally only one label and/or category.
+  std::vector<SampleRecord> list(const std::optional<std::string>& label = std::nullopt,
+                                 const std::optional<std::string>& category = std::nullopt) const;
+  // The sample's values from data/samples/<hash>.f32 (size checked against the index). Only reads files, so
+  // it may be called from several threads at once; no other method may.
+  SampleData load(const SampleRecord& sample) const;
+
+  // Each throws kiln::Error naming the first unknown id, and then changes nothing.
+  void relabel(const std::vector<std::int64_t>& ids, const std::string& label);
+  void move(const std::vector<std::int64_t>& ids, const std::string& category);  // "train" or "test"
+  void remove(const std::vector<std::int64_t>& ids);  // also deletes sample files no row uses any more
+
+  // SHA-256 over every sample's hash, label and category (sorted by hash): a model records it to say exactly
+  // which data it was trained on.
+  std::string content_hash() const;
+
+  const std::filesystem::path& index_path() const { return db_.path(); }
+  std::filesystem::path samples_dir() const { return data_dir_ / "samples"; }
+
+ private:
+  Dataset(std::filesystem::path data_dir, SqliteDb db);
+  void require_ids(const std::vector<std::int64_t>& ids) const;
+  std::filesystem::path data_dir_;
+  SqliteDb db_;
+  SampleStore store_;
+};
+
+}  // namespace kiln
