@@ -1,0 +1,48 @@
+// The one place where the host maps a processing block (name + implementation version + Edge Impulse
+// parameter map) to the SDK's DSP code in sdk/dsp. Training features, `kiln dsp`, testing and classification
+// all go through here, so the host never has a second DSP implementation.
+//
+// Blocks: "mfe" (version "ei-4"). Parameter names are Edge Impulse's (frame_length, num_filters, ...).
+// Missing parameters take the block's defaults. All functions throw kiln::Error with a message that names the
+// block and the offending parameter (with a "did you mean" suggestion for misspelt names).
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+struct DspShape {
+  int frames;  // rows of the feature matrix
+  int values;  // columns: values per frame
+};
+
+// Names of the blocks this build supports, e.g. {"mfe"}.
+std::vector<std::string> dsp_block_names();
+
+// Implementation versions of a block, oldest first; the last one is what new projects get.
+std::vector<std::string> dsp_block_versions(const std::string& block);
+
+// Every parameter of the block with its Studio default value.
+std::map<std::string, double> dsp_default_params(const std::string& block);
+
+// Checks block, version, parameter names and values. With samples_per_axis > 0 it also checks that the window
+// gives at least one frame (e.g. frame_length not longer than the window).
+void validate_dsp_params(const std::string& block, const std::string& version,
+                         const std::map<std::string, double>& params, double frequency, int axes,
+                         std::size_t samples_per_axis = 0);
+
+// Shape of the features of one window of samples_per_axis samples (validates like validate_dsp_params).
+DspShape dsp_output_shape(const std::string& block, const std::map<std::string, double>& params,
+                          double frequency, int axes, std::size_t samples_per_axis);
+
+// Runs the block on one window; the input is interleaved by sample (s0a0 s0a1 ... s1a0 ...), in the units the
+// block expects (int16 PCM values as floats for audio blocks). Returns frames * values floats, row-major.
+std::vector<float> run_dsp_block(const std::string& block, const std::string& version,
+                                 const std::map<std::string, double>& params, double frequency, int axes,
+                                 std::span<const float> interleaved_input);
+
+}  // namespace kiln

@@ -1,0 +1,204 @@
+#include "impulse/features.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <numeric>
+#include <sstream>
+#include <thread>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "data/sha256.h"
+#include "impulse/dsp_block.h"
+#include "impulse/windowing.h"
+
+namespace kiln {
+namespace {
+
+constexpr char kCacheMagic[8] = {'K', 'F', 'E', 'A', 'T', '0', '0', '1'};
+
+// One sample's windows, as stored in a cache file: magic, window count, row size, starts (u64), values (f32).
+struct SampleFeatures {
+  std::vector<std::size_t> starts;
+  std::vector<float> values;
+  bool padded = false;
+};
+
+std::string cache_key(const SampleRecord& s, const Impulse& imp) {
+  std::ostringstream k;
+  k.precision(17);
+  k << "kiln-features-1|" << s.hash << "|" << imp.dsp.block << "|" << imp.dsp.version << "|" << imp.input.frequency
+    << "|" << imp.input.axes << "|" << imp.input.window_size_ms << "|" << imp.input.window_increase_ms << "|"
+    << imp.input.zero_pad;
+  for (const auto& [name, v] : imp.dsp.params) k << "|" << name << "=" << v;
+  return sha256_hex(k.str());
+}
+
+SampleFeatures compute_sample(const std::vector<float>& data, const Impulse& imp) {
+  const int axes = imp.input.axes;
+  WindowPlan plan = plan_windows(data.size() / static_cast<std::size_t>(axes), imp.input);
+  SampleFeatures out;
+  out.starts = plan.starts;
+  out.padded = plan.padded;
+  std::vector<float> window(plan.window_samples * static_cast<std::size_t>(axes));
+  for (std::size_t start : plan.starts) {
+    extract_window(data, axes, start, plan.window_samples, window.data());
+    std::vector<float> f =
+        run_dsp_block(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, axes, window);
+    out.values.insert(out.values.end(), f.begin(), f.end());
+  }
+  return out;
+}
+
+std::string serialize(const SampleFeatures& f, std::size_t row) {
+  std::string bytes(kCacheMagic, sizeof kCacheMagic);
+  auto put_u64 = [&](std::uint64_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put_u64(f.starts.size());
+  put_u64(row);
+  put_u64(f.padded ? 1 : 0);
+  for (std::size_t s : f.starts) put_u64(s);
+  bytes.append(reinterpret_cast<const char*>(f.values.data()), f.values.size() * sizeof(float));
+  return bytes;
+}
+
+// Returns false when the file is missing or not a valid cache entry for this row size (then it is recomputed).
+bool deserialize(const std::filesystem::path& path, std::size_t row, SampleFeatures* f) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return false;
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const Error&) {
+    return false;
+  }
+  const std::size_t header = sizeof kCacheMagic + 3 * sizeof(std::uint64_t);
+  if (bytes.size() < header || std::memcmp(bytes.data(), kCacheMagic, sizeof kCacheMagic) != 0) return false;
+  std::uint64_t n, stored_row, padded;
+  std::memcpy(&n, bytes.data() + 8, 8);
+  std::memcpy(&stored_row, bytes.data() + 16, 8);
+  std::memcpy(&padded, bytes.data() + 24, 8);
+  if (stored_row != row || n > bytes.size()) return false;
+  if (bytes.size() != header + n * 8 + n * row * sizeof(float)) return false;
+  f->starts.resize(n);
+  f->padded = padded != 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t s;
+    std::memcpy(&s, bytes.data() + header + i * 8, 8);
+    f->starts[i] = s;
+  }
+  f->values.resize(n * row);
+  std::memcpy(f->values.data(), bytes.data() + header + n * 8, f->values.size() * sizeof(float));
+  return true;
+}
+
+}  // namespace
+
+std::size_t FeatureTable::row_size() const {
+  return std::accumulate(shape.begin(), shape.end(), std::size_t{1},
+                         [](std::size_t a, int b) { return a * static_cast<std::size_t>(b); });
+}
+
+std::vector<int> window_feature_shape(const Impulse& imp) {
+  DspShape s = dsp_output_shape(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes,
+                                ms_to_samples(imp.input.window_size_ms, imp.input.frequency));
+  return {s.frames, s.values};
+}
+
+FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& imp, const std::string& name) {
+  FeatureTable t;
+  t.shape = window_feature_shape(imp);
+  std::size_t length = interleaved.size() / static_cast<std::size_t>(imp.input.axes);
+  WindowPlan plan = plan_windows(length, imp.input);
+  if (plan.starts.empty()) {
+    throw Error(name + ": " + std::to_string(length * 1000.0 / imp.input.frequency).substr(0, 8) +
+                " ms is shorter than one window (" + std::to_string(imp.input.window_size_ms) +
+                " ms) and zero_pad is off in kiln.toml");
+  }
+  SampleFeatures f = compute_sample(interleaved, imp);
+  t.values = std::move(f.values);
+  for (std::size_t s : f.starts) {
+    WindowInfo w;
+    w.sample_name = name;
+    w.start_s = static_cast<double>(s) / imp.input.frequency;
+    w.padded = f.padded;
+    t.windows.push_back(w);
+  }
+  return t;
+}
+
+FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRecord>& samples, const Impulse& imp,
+                              const std::filesystem::path& cache_dir, int threads,
+                              const std::function<void(std::size_t, std::size_t)>& progress, FeatureStats* stats) {
+  FeatureTable table;
+  table.shape = window_feature_shape(imp);
+  const std::size_t row = table.row_size();
+  std::vector<SampleFeatures> results(samples.size());
+  std::vector<char> from_cache(samples.size(), 0);
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (;;) {
+      std::size_t i = next++;
+      if (i >= samples.size()) break;
+      try {
+        std::filesystem::path path = cache_dir / (cache_key(samples[i], imp) + ".feat");
+        if (deserialize(path, row, &results[i])) {
+          from_cache[i] = 1;
+        } else {
+          SampleData data = dataset.load(samples[i]);
+          results[i] = compute_sample(data.values, imp);
+          write_file_atomic(path, serialize(results[i], row));
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!failure) failure = std::current_exception();
+        next = samples.size();
+      }
+      ++done;
+      cv.notify_one();
+    }
+  };
+  int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(samples.size())));
+  std::vector<std::thread> pool;
+  for (int t = 0; t < n_threads; ++t) pool.emplace_back(worker);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    while (done < samples.size() && !failure) {
+      cv.wait_for(lock, std::chrono::milliseconds(100));
+      if (progress) progress(done, samples.size());
+    }
+  }
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  if (progress) progress(samples.size(), samples.size());
+
+  FeatureStats st;
+  st.samples = samples.size();
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const SampleFeatures& f = results[i];
+    if (f.starts.empty()) ++st.skipped;
+    (from_cache[i] ? st.cached : st.computed)++;
+    for (std::size_t w = 0; w < f.starts.size(); ++w) {
+      WindowInfo info;
+      info.sample_id = samples[i].id;
+      info.sample_name = samples[i].name;
+      info.label = samples[i].label;
+      info.category = samples[i].category;
+      info.start_s = static_cast<double>(f.starts[w]) / imp.input.frequency;
+      info.padded = f.padded;
+      table.windows.push_back(std::move(info));
+    }
+    table.values.insert(table.values.end(), f.values.begin(), f.values.end());
+  }
+  if (stats) *stats = st;
+  return table;
+}
+
+}  // namespace kiln

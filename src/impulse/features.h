@@ -1,0 +1,56 @@
+// Features: every window of every sample through the impulse's processing block (sdk/dsp, via dsp_block.h).
+// Results are cached on disk per sample, keyed by the sample's content hash and everything that shapes its
+// features (block, version, parameters, frequency, window settings), so a second `kiln features` or `kiln train`
+// reads them back instead of recomputing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "project/impulse.h"
+
+namespace kiln {
+
+struct WindowInfo {
+  std::int64_t sample_id = 0;
+  std::string sample_name;
+  std::string label;
+  std::string category;
+  double start_s = 0;   // window start within its sample, seconds
+  bool padded = false;  // the sample was shorter than a window
+};
+
+struct FeatureTable {
+  std::vector<int> shape;          // per window, e.g. {frames, num_filters}
+  std::vector<float> values;       // windows.size() * row_size()
+  std::vector<WindowInfo> windows;
+  std::size_t row_size() const;
+  const float* row(std::size_t i) const { return values.data() + i * row_size(); }
+};
+
+struct FeatureStats {
+  std::size_t samples = 0;
+  std::size_t cached = 0;    // samples whose features came from the cache
+  std::size_t computed = 0;  // samples computed now
+  std::size_t skipped = 0;   // samples shorter than a window with zero_pad = false
+};
+
+// Shape of one window's features for this impulse.
+std::vector<int> window_feature_shape(const Impulse& impulse);
+
+// Features of every window of one in-memory signal (used by `kiln classify`). Throws Error when the signal is
+// shorter than a window and zero-padding is off.
+FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& impulse, const std::string& name);
+
+// Features of every window of `samples`, in sample order then window order. Uses and fills the cache in
+// `cache_dir`; `threads` workers; `progress(done, total)` is called from the calling thread.
+FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRecord>& samples,
+                              const Impulse& impulse, const std::filesystem::path& cache_dir, int threads,
+                              const std::function<void(std::size_t, std::size_t)>& progress,
+                              FeatureStats* stats = nullptr);
+
+}  // namespace kiln

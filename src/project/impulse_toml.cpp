@@ -1,0 +1,367 @@
+#include "project/impulse_toml.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/closest_name.h"
+#include "core/error.h"
+
+namespace kiln {
+namespace {
+
+// Reads one TOML table: typed getters mark keys as used; finish() rejects every key nobody asked for.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string name, const std::string& file)
+      : table_(table), name_(std::move(name)), file_(file) {}
+
+  bool has(const std::string& key) const { return table_ && table_->contains(key); }
+
+  void get(const std::string& key, double& out, double min, double max) {
+    const toml::node* n = node(key);
+    if (!n) return;
+    if (!n->is_number()) fail(*n, key, "must be a number");
+    double v = n->value<double>().value();
+    if (!std::isfinite(v) || v < min || v > max) {
+      std::ostringstream range;
+      range << "must be between " << min << " and " << max << ", got " << v;
+      fail(*n, key, range.str());
+    }
+    out = v;
+  }
+  void get(const std::string& key, int& out, int min, int max) {
+    const toml::node* n = node(key);
+    if (!n) return;
+    if (!n->is_integer()) fail(*n, key, "must be a whole number");
+    int64_t v = n->value<int64_t>().value();
+    if (v < min || v > max) {
+      fail(*n, key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                        std::to_string(v));
+    }
+    out = static_cast<int>(v);
+  }
+  void get(const std::string& key, std::uint64_t& out) {
+    const toml::node* n = node(key);
+    if (!n) return;
+    if (!n->is_integer() || n->value<int64_t>().value() < 0) fail(*n, key, "must be a whole number >= 0");
+    out = static_cast<std::uint64_t>(n->value<int64_t>().value());
+  }
+  void get(const std::string& key, bool& out) {
+    const toml::node* n = node(key);
+    if (!n) return;
+    if (!n->is_boolean()) fail(*n, key, "must be true or false");
+    out = n->value<bool>().value();
+  }
+  void get(const std::string& key, std::string& out, const std::vector<std::string>& allowed) {
+    const toml::node* n = node(key);
+    if (!n) return;
+    if (!n->is_string()) fail(*n, key, "must be a string");
+    std::string v = n->value<std::string>().value();
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(*n, key, "is '" + v + "', expected one of: " + list + did_you_mean(v, allowed));
+    }
+    out = v;
+  }
+  void get(const std::string& key, std::vector<int>& out) {
+    const toml::node* n = node(key);
+    if (!n) return;
+    const toml::array* a = n->as_array();
+    if (!a) fail(*n, key, "must be an array of whole numbers");
+    out.clear();
+    for (const auto& e : *a) {
+      if (!e.is_integer()) fail(e, key, "must be an array of whole numbers");
+      out.push_back(static_cast<int>(e.value<int64_t>().value()));
+    }
+  }
+
+  // Every key of the table not read so far, for blocks whose parameters are checked elsewhere.
+  std::vector<std::pair<std::string, const toml::node*>> rest() {
+    std::vector<std::pair<std::string, const toml::node*>> out;
+    if (!table_) return out;
+    for (auto&& [k, v] : *table_) {
+      if (!used_.count(std::string(k.str()))) {
+        used_.insert(std::string(k.str()));
+        out.emplace_back(std::string(k.str()), &v);
+      }
+    }
+    return out;
+  }
+
+  // Rejects unknown keys. `known` lists every valid key of this table, for the suggestion.
+  void finish(const std::vector<std::string>& known) const {
+    if (!table_) return;
+    for (auto&& [k, v] : *table_) {
+      std::string key(k.str());
+      if (used_.count(key)) continue;
+      if (std::find(known.begin(), known.end(), key) != known.end()) {
+        fail(v, key, "is not used here");
+      }
+      throw Error(where(v) + "unknown key '" + key + "' in " + name_ + did_you_mean(key, known));
+    }
+  }
+
+  [[noreturn]] void fail(const toml::node& n, const std::string& key, const std::string& what) const {
+    throw Error(where(n) + name_ + "." + key + " " + what);
+  }
+
+ private:
+  const toml::node* node(const std::string& key) {
+    if (!table_) return nullptr;
+    const toml::node* n = table_->get(key);
+    if (n) used_.insert(key);
+    return n;
+  }
+  std::string where(const toml::node& n) const {
+    return file_ + ":" + std::to_string(n.source().begin.line) + ": ";
+  }
+
+  const toml::table* table_;
+  std::string name_;
+  const std::string& file_;
+  std::set<std::string> used_;
+};
+
+const std::vector<std::string> kLayerTypes = {
+    "dense",      "conv1d",     "conv2d",     "depthwise_conv2d", "max_pool1d", "max_pool2d",
+    "avg_pool1d", "avg_pool2d", "dropout",    "batch_norm",       "flatten",    "reshape"};
+
+// Which keys each layer type accepts (besides "type").
+std::vector<std::string> layer_keys(const std::string& type) {
+  if (type == "dense") return {"units", "activation"};
+  if (type == "conv1d" || type == "conv2d") return {"filters", "kernel_size", "strides", "padding", "activation"};
+  if (type == "depthwise_conv2d") return {"kernel_size", "depth_multiplier", "strides", "padding", "activation"};
+  if (type.find("pool") != std::string::npos) return {"pool_size", "strides", "padding"};
+  if (type == "dropout") return {"rate"};
+  if (type == "reshape") return {"shape"};
+  return {};
+}
+
+LayerSpec parse_layer(const toml::table* t, int index, const std::string& file) {
+  TableReader r(t, "[[learn.layers]] #" + std::to_string(index + 1), file);
+  LayerSpec l;
+  if (!r.has("type")) {
+    throw Error(file + ":" + std::to_string(t->source().begin.line) + ": [[learn.layers]] #" +
+                std::to_string(index + 1) + " has no 'type' (one of dense, conv1d, conv2d, ...)");
+  }
+  r.get("type", l.type, kLayerTypes);
+  bool pool = l.type.find("pool") != std::string::npos;
+  if (pool) l.strides = 0;  // 0 = pool_size
+  r.get("units", l.units, 1, 1 << 20);
+  r.get("filters", l.filters, 1, 1 << 16);
+  r.get("kernel_size", l.kernel_size, 1, 1024);
+  r.get("strides", l.strides, pool ? 0 : 1, 1024);
+  r.get("pool_size", l.pool_size, 1, 1024);
+  r.get("depth_multiplier", l.depth_multiplier, 1, 1024);
+  r.get("padding", l.padding, {"same", "valid"});
+  r.get("activation", l.activation, {"none", "relu", "relu6", "softmax"});
+  r.get("rate", l.rate, 0.0, 0.99);
+  r.get("shape", l.shape);
+  // Keys valid for some layer type but not this one are reported as "not used here".
+  std::vector<std::string> keys = layer_keys(l.type);
+  keys.push_back("type");
+  std::vector<std::string> all = {"type",     "units",      "filters",    "kernel_size", "strides", "pool_size",
+                                  "padding",  "activation", "rate",       "shape",       "depth_multiplier"};
+  for (const auto& k : all) {
+    if (std::find(keys.begin(), keys.end(), k) == keys.end() && t->contains(k)) {
+      r.fail(*t->get(k), k, "does not apply to a " + l.type + " layer (it takes: " + [&] {
+        std::string s;
+        for (size_t i = 0; i + 1 < keys.size(); ++i) s += (i ? ", " : "") + keys[i];
+        return s.empty() ? std::string("no parameters") : s;
+      }() + ")");
+    }
+  }
+  r.finish(all);
+  if (l.type == "dense" && l.units == 0) {
+    throw Error(file + ": [[learn.layers]] #" + std::to_string(index + 1) + " (dense) needs 'units'");
+  }
+  if ((l.type == "conv1d" || l.type == "conv2d") && l.filters == 0) {
+    throw Error(file + ": [[learn.layers]] #" + std::to_string(index + 1) + " (" + l.type + ") needs 'filters'");
+  }
+  if (l.type == "reshape" && l.shape.empty()) {
+    throw Error(file + ": [[learn.layers]] #" + std::to_string(index + 1) + " (reshape) needs 'shape'");
+  }
+  return l;
+}
+
+const toml::table* subtable(const toml::table& root, const std::string& key, const std::string& file) {
+  const toml::node* n = root.get(key);
+  if (!n) return nullptr;
+  if (!n->is_table()) {
+    throw Error(file + ":" + std::to_string(n->source().begin.line) + ": '" + key + "' must be a table ([" + key +
+                "])");
+  }
+  return n->as_table();
+}
+
+}  // namespace
+
+Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
+  toml::table root;
+  try {
+    root = toml::parse(text, filename);
+  } catch (const toml::parse_error& e) {
+    throw Error(filename + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+  Impulse imp;
+  // Top level: `name` and the sections; unknown top-level keys are rejected at the end.
+  TableReader top(&root, "kiln.toml", filename);
+  top.get("name", imp.name, {});
+
+  TableReader in(subtable(root, "input", filename), "[input]", filename);
+  in.get("type", imp.input.type, {"audio", "timeseries"});
+  in.get("frequency", imp.input.frequency, 0.001, 1e6);
+  in.get("axes", imp.input.axes, 1, 64);
+  in.get("window_size_ms", imp.input.window_size_ms, 1, 3600 * 1000);
+  in.get("window_increase_ms", imp.input.window_increase_ms, 1, 3600 * 1000);
+  in.get("zero_pad", imp.input.zero_pad);
+  in.finish({"type", "frequency", "axes", "window_size_ms", "window_increase_ms", "zero_pad"});
+  if (imp.input.type == "audio" && imp.input.axes != 1) {
+    throw Error(filename + ": [input].axes must be 1 for audio (got " + std::to_string(imp.input.axes) + ")");
+  }
+
+  TableReader ds(subtable(root, "dataset", filename), "[dataset]", filename);
+  ds.get("test_ratio", imp.dataset.test_ratio, 0.0, 1.0);
+  ds.finish({"test_ratio"});
+
+  TableReader dsp(subtable(root, "dsp", filename), "[dsp]", filename);
+  dsp.get("block", imp.dsp.block, {"mfe"});
+  dsp.get("version", imp.dsp.version, {});
+  for (auto& [key, node] : dsp.rest()) {
+    if (!node->is_number()) dsp.fail(*node, key, "must be a number");
+    imp.dsp.params[key] = node->value<double>().value();
+  }
+
+  TableReader learn(subtable(root, "learn", filename), "[learn]", filename);
+  learn.get("block", imp.learn.block, {"classifier"});
+  if (const toml::table* lt = subtable(root, "learn", filename); lt && lt->contains("layers")) {
+    const toml::node* ln = lt->get("layers");
+    const toml::array* arr = ln->as_array();
+    if (!arr || !arr->is_array_of_tables()) learn.fail(*ln, "layers", "must be an array of tables ([[learn.layers]])");
+    for (size_t i = 0; i < arr->size(); ++i) {
+      imp.learn.layers.push_back(parse_layer(arr->get(i)->as_table(), static_cast<int>(i), filename));
+    }
+    learn.rest();
+  }
+  learn.finish({"block", "layers"});
+
+  TableReader tr(subtable(root, "train", filename), "[train]", filename);
+  tr.get("epochs", imp.train.epochs, 1, 100000);
+  tr.get("learning_rate", imp.train.learning_rate, 1e-9, 10.0);
+  tr.get("batch_size", imp.train.batch_size, 1, 1 << 16);
+  tr.get("validation_split", imp.train.validation_split, 0.0, 0.9);
+  tr.get("seed", imp.train.seed);
+  tr.get("threads", imp.train.threads, 1, 256);
+  tr.finish({"epochs", "learning_rate", "batch_size", "validation_split", "seed", "threads"});
+
+  TableReader te(subtable(root, "test", filename), "[test]", filename);
+  te.get("uncertain_threshold", imp.test.uncertain_threshold, 0.0, 1.0);
+  te.finish({"uncertain_threshold"});
+
+  std::vector<std::string> known = {"name", "input", "dataset", "dsp", "learn", "train", "test"};
+  for (auto&& [k, v] : root) {
+    std::string key(k.str());
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      throw Error(filename + ":" + std::to_string(v.source().begin.line) + ": unknown " +
+                  (v.is_table() ? "section [" + key + "]" : "key '" + key + "'") + did_you_mean(key, known));
+    }
+  }
+  return imp;
+}
+
+}  // namespace kiln
+
+namespace kiln {
+namespace {
+
+std::string number(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  std::string out = s.str();
+  // Keep floats recognisable as floats, so frequency = 16000 stays an integer and 0.02 a float.
+  return out;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void write_layer(std::ostringstream& o, const LayerSpec& l) {
+  o << "\n[[learn.layers]]\ntype = " << quoted(l.type) << "\n";
+  for (const auto& key : layer_keys(l.type)) {
+    if (key == "units") o << "units = " << l.units << "\n";
+    if (key == "filters") o << "filters = " << l.filters << "\n";
+    if (key == "kernel_size") o << "kernel_size = " << l.kernel_size << "\n";
+    if (key == "strides") o << "strides = " << l.strides << "\n";
+    if (key == "pool_size") o << "pool_size = " << l.pool_size << "\n";
+    if (key == "depth_multiplier") o << "depth_multiplier = " << l.depth_multiplier << "\n";
+    if (key == "padding") o << "padding = " << quoted(l.padding) << "\n";
+    if (key == "activation") o << "activation = " << quoted(l.activation) << "\n";
+    if (key == "rate") o << "rate = " << number(l.rate) << "\n";
+    if (key == "shape") {
+      o << "shape = [";
+      for (size_t i = 0; i < l.shape.size(); ++i) o << (i ? ", " : "") << l.shape[i];
+      o << "]\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string impulse_to_toml(const Impulse& imp) {
+  std::ostringstream o;
+  o << "# Kiln project: the impulse (input -> processing block -> learning block) and its training settings.\n"
+       "# Every key is described in docs/kiln-toml.md. Unknown keys are an error, so typos do not go unnoticed.\n\n"
+    << "name = " << quoted(imp.name) << "\n\n"
+    << "[input]\n"
+    << "type = " << quoted(imp.input.type) << "              # audio | timeseries\n"
+    << "frequency = " << number(imp.input.frequency) << "          # Hz; samples are resampled to this on `kiln add`\n"
+    << "axes = " << imp.input.axes << "                     # values per time step (1 for audio)\n"
+    << "window_size_ms = " << imp.input.window_size_ms << "        # length of one classification window\n"
+    << "window_increase_ms = " << imp.input.window_increase_ms
+    << "     # stride between windows of a longer sample\n"
+    << "zero_pad = " << (imp.input.zero_pad ? "true" : "false")
+    << "              # pad samples shorter than a window with zeros (false: refuse them)\n\n"
+    << "[dataset]\n"
+    << "test_ratio = " << number(imp.dataset.test_ratio)
+    << "           # share of samples `kiln add --category split` puts in the test set\n\n"
+    << "[dsp]\n"
+    << "block = " << quoted(imp.dsp.block) << "               # processing block: mfe (Mel-filterbank energy)\n"
+    << "version = " << quoted(imp.dsp.version)
+    << "            # implementation version; ei-4 = Edge Impulse processing-blocks MFE v4\n";
+  for (const auto& [k, v] : imp.dsp.params) o << k << " = " << number(v) << "\n";
+  o << "\n[learn]\n"
+    << "block = " << quoted(imp.learn.block) << "        # learning block: classifier (neural network)\n";
+  if (imp.learn.layers.empty()) {
+    o << "# No [[learn.layers]]: the default audio network, equivalent to\n"
+         "#   Reshape(frames, filters) -> Conv1D(8, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25)\n"
+         "#   -> Conv1D(16, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25) -> Flatten -> Dense(classes, softmax)\n"
+         "# To change it, list every layer (the final Dense(classes, softmax) is added for you), e.g.\n"
+         "#   [[learn.layers]]\n#   type = \"conv1d\"\n#   filters = 8\n#   kernel_size = 3\n#   activation = \"relu\"\n";
+  }
+  for (const auto& l : imp.learn.layers) write_layer(o, l);
+  o << "\n[train]\n"
+    << "epochs = " << imp.train.epochs << "\n"
+    << "learning_rate = " << number(imp.train.learning_rate) << "     # Adam\n"
+    << "batch_size = " << imp.train.batch_size << "\n"
+    << "validation_split = " << number(imp.train.validation_split)
+    << "   # share of the training set held out to pick the best epoch\n"
+    << "seed = " << imp.train.seed << "                    # same data + config + seed = identical model\n"
+    << "threads = " << imp.train.threads << "                 # CPU threads for training\n\n"
+    << "[test]\n"
+    << "uncertain_threshold = " << number(imp.test.uncertain_threshold)
+    << "  # windows whose top score is below this are counted as uncertain\n";
+  return o.str();
+}
+
+}  // namespace kiln

@@ -1,0 +1,53 @@
+#include "project/project.h"
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "impulse/dsp_block.h"
+#include "project/impulse_toml.h"
+
+namespace kiln {
+namespace {
+
+// Parses kiln.toml text and checks what the TOML layer cannot: the DSP block's parameter names and ranges.
+// Parameters the file leaves out take the block's defaults.
+Impulse parse_and_validate(const std::string& text, const std::string& filename) {
+  Impulse imp = parse_impulse_toml(text, filename);
+  std::map<std::string, double> params = dsp_default_params(imp.dsp.block);
+  for (const auto& [k, v] : imp.dsp.params) params[k] = v;
+  try {
+    validate_dsp_params(imp.dsp.block, imp.dsp.version, params, imp.input.frequency, imp.input.axes);
+  } catch (const Error& e) {
+    throw Error(filename + ": [dsp] " + e.what());
+  }
+  imp.dsp.params = params;
+  return imp;
+}
+
+}  // namespace
+
+Impulse load_impulse(const std::filesystem::path& project_dir) {
+  ProjectPaths paths{project_dir};
+  if (!std::filesystem::exists(paths.toml())) {
+    throw Error(paths.toml().string() + ": not a Kiln project (no kiln.toml; create one with `kiln init " +
+                project_dir.string() + "`)");
+  }
+  return parse_and_validate(read_file(paths.toml()), paths.toml().string());
+}
+
+void init_project(const std::filesystem::path& dir, const Impulse& impulse) {
+  ProjectPaths paths{dir};
+  if (std::filesystem::exists(paths.toml())) {
+    throw Error(paths.toml().string() + ": already exists (this directory is already a Kiln project)");
+  }
+  if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir)) {
+    throw Error(dir.string() + ": exists and is not a directory");
+  }
+  // Check the file before anything is created, so a bad setting leaves nothing behind.
+  std::string text = impulse_to_toml(impulse);
+  parse_and_validate(text, paths.toml().string());
+  std::filesystem::create_directories(paths.data());
+  std::filesystem::create_directories(paths.out());
+  write_file_atomic(paths.toml(), text);
+}
+
+}  // namespace kiln
