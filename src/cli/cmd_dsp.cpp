@@ -1,12 +1,264 @@
-// Placeholder: replaced by the real command.
+// kiln dsp: run one processing block on one raw signal, outside any project. For checking a block against
+// other implementations (the golden vectors in shared/reference/dsp), for looking at features, and for
+// scripts.
+#include <sndfile.h>
+
+#include <algorithm>
+#include <bit>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "data/audio_reader.h"
+#include "impulse/dsp_block.h"
 
 namespace kiln::cli {
+namespace {
 
-void register_dsp(CLI::App& app, Context&) {
-  auto* cmd = app.add_subcommand("dsp", "(not implemented yet)");
-  cmd->callback([] { throw Error("kiln dsp: not implemented yet"); });
+struct DspOptions {
+  std::string block;
+  std::string input;
+  std::string output;
+  std::string version;
+  double frequency = 0;
+  int axes = 1;
+  std::vector<std::string> params;
+};
+
+enum class OutputFormat { kRawFloat32, kCsv, kJson };
+
+std::string lower_extension(const std::filesystem::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+
+bool is_audio_file(const std::filesystem::path& p) {
+  const std::string ext = lower_extension(p);
+  return ext == ".wav" || ext == ".flac" || ext == ".ogg";
+}
+
+OutputFormat output_format(const std::filesystem::path& p) {
+  const std::string ext = lower_extension(p);
+  if (ext == ".f32" || ext == ".bin" || ext == ".raw") return OutputFormat::kRawFloat32;
+  if (ext == ".csv") return OutputFormat::kCsv;
+  if (ext == ".json") return OutputFormat::kJson;
+  throw Error(p.string() + ": unknown output format '" + ext +
+              "' (use .f32, .bin or .raw for float32, .csv or .json)");
+}
+
+std::string shortest(double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string shortest(float v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// "--param NAME=VALUE" strings to a map; every value must be a plain number.
+std::map<std::string, double> parse_params(const std::vector<std::string>& items) {
+  std::map<std::string, double> params;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error("--param '" + item + "': expected NAME=VALUE, e.g. --param fft_length=512");
+    }
+    const std::string name = item.substr(0, eq);
+    const std::string text = item.substr(eq + 1);
+    double value = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size()) {
+      throw Error("--param " + name + ": '" + text + "' is not a number");
+    }
+    if (!params.emplace(name, value).second) throw Error("--param " + name + " is given more than once");
+  }
+  return params;
+}
+
+struct Signal {
+  std::vector<float> values;  // interleaved by axis
+  double frequency = 0;
+  int axes = 1;
+};
+
+Signal read_audio_input(const std::filesystem::path& path, const DspOptions& o, bool frequency_given,
+                        bool axes_given) {
+  const std::string name = path.string();
+  if (axes_given && o.axes != 1) {
+    throw Error(name + ": audio is mixed down to one axis, so --axes must be 1 (got " +
+                std::to_string(o.axes) + ")");
+  }
+  SF_INFO info{};
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
+  if (!file) throw Error(name + ": not a readable audio file (" + sf_strerror(nullptr) + ")");
+  sf_close(file);
+  const double rate = info.samplerate;
+  if (frequency_given && o.frequency != rate) {
+    throw Error(name + ": the file is sampled at " + shortest(rate) + " Hz but --frequency is " +
+                shortest(o.frequency) +
+                " Hz; kiln dsp does not resample (omit --frequency to use the file's rate)");
+  }
+  Signal s;
+  s.values = read_audio_file(path, rate).values;  // mono, int16 units; no resampling at the file's own rate
+  s.frequency = rate;
+  s.axes = 1;
+  return s;
+}
+
+Signal read_raw_input(const std::filesystem::path& path, const DspOptions& o, bool frequency_given) {
+  const std::string name = path.string();
+  if (!frequency_given) {
+    throw Error(name + ": --frequency is required for raw float32 input (only audio files carry their rate)");
+  }
+  if (o.axes < 1) throw Error("--axes must be at least 1 (got " + std::to_string(o.axes) + ")");
+  const std::string bytes = read_file(path);
+  if (bytes.empty()) throw Error(name + ": empty file");
+  if (bytes.size() % 4 != 0) {
+    throw Error(name + ": " + std::to_string(bytes.size()) +
+                " bytes is not a whole number of float32 values (truncated or not raw float32?)");
+  }
+  const std::size_t count = bytes.size() / 4;
+  if (count % static_cast<std::size_t>(o.axes) != 0) {
+    throw Error(name + ": " + std::to_string(count) + " values is not a multiple of --axes " +
+                std::to_string(o.axes));
+  }
+  Signal s;
+  s.values.resize(count);
+  for (std::size_t i = 0; i < count; ++i) {  // little-endian float32 whatever the host's byte order
+    std::uint32_t u = 0;
+    for (int b = 3; b >= 0; --b)
+      u = (u << 8) | static_cast<unsigned char>(bytes[4 * i + static_cast<std::size_t>(b)]);
+    float v;
+    std::memcpy(&v, &u, sizeof v);
+    if (!std::isfinite(v)) {
+      throw Error(name + ": value " + std::to_string(i) + " (sample " + std::to_string(i / o.axes) +
+                  ", axis " + std::to_string(i % o.axes) + ") is " + (std::isnan(v) ? "NaN" : "infinite"));
+    }
+    s.values[i] = v;
+  }
+  s.frequency = o.frequency;
+  s.axes = o.axes;
+  return s;
+}
+
+std::string serialize(OutputFormat format, const std::vector<float>& features, DspShape shape,
+                      const std::string& block, const std::string& version, double frequency) {
+  switch (format) {
+    case OutputFormat::kRawFloat32: {
+      std::string bytes(features.size() * 4, '\0');
+      for (std::size_t i = 0; i < features.size(); ++i) {
+        const std::uint32_t u = std::bit_cast<std::uint32_t>(features[i]);
+        for (int b = 0; b < 4; ++b) {
+          bytes[4 * i + static_cast<std::size_t>(b)] = static_cast<char>(u >> (8 * b));
+        }
+      }
+      return bytes;
+    }
+    case OutputFormat::kCsv: {
+      std::string text;
+      const std::size_t cols = static_cast<std::size_t>(shape.values);
+      for (std::size_t i = 0; i < features.size(); ++i) {
+        text += shortest(features[i]);
+        text += (i + 1) % cols == 0 ? '\n' : ',';
+      }
+      return text;
+    }
+    case OutputFormat::kJson: {
+      nlohmann::json j = {{"block", block},
+                          {"version", version},
+                          {"frequency", frequency},
+                          {"shape", {shape.frames, shape.values}},
+                          {"features", features}};
+      return j.dump() + "\n";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void register_dsp(CLI::App& app, Context& ctx) {
+  static DspOptions o;
+  auto* cmd =
+      app.add_subcommand("dsp", "Run a processing block (e.g. mfe) on one raw signal and write its features");
+  cmd->add_option("block", o.block, "Processing block: mfe")->required();
+  auto* frequency = cmd->add_option("--frequency", o.frequency,
+                                    "Sampling frequency in Hz (may be fractional). Required for raw input; "
+                                    "for audio files it defaults to the file's rate and must match it");
+  cmd->add_option("-p,--param", o.params,
+                  "Block parameter NAME=VALUE, Edge Impulse names (repeatable), e.g. --param fft_length=512")
+      ->allow_extra_args(false);
+  auto* axes =
+      cmd->add_option("--axes", o.axes, "Axes interleaved in a raw input (audio: 1)")->capture_default_str();
+  cmd->add_option("--version", o.version, "Block implementation version (default: the latest, e.g. ei-4)");
+  cmd->add_option(
+         "input", o.input,
+         "Input signal: .wav/.flac/.ogg audio (mixed to mono, int16 units), or raw little-endian float32 "
+         "(any other extension), interleaved by axis, in the units the block expects")
+      ->required();
+  cmd->add_option(
+         "output", o.output,
+         "Output features: .f32/.bin/.raw (little-endian float32, row-major), .csv (one row per frame) "
+         "or .json")
+      ->required();
+  cmd->footer(
+      "\nExamples:\n"
+      "  kiln dsp mfe yes.wav yes-mfe.csv\n"
+      "  kiln dsp mfe --frequency 16000 --param fft_length=512 --param frame_length=0.032 input.f32 out.f32\n"
+      "\nParameters not given take the block's Studio defaults (mfe: frame_length=0.02 frame_stride=0.01\n"
+      "num_filters=40 fft_length=256 low_frequency=0 high_frequency=0 noise_floor_db=-52).\n"
+      "The output file is written only when everything succeeded.");
+  cmd->callback([&ctx, frequency, axes] {
+    const std::filesystem::path input = o.input;
+    const std::filesystem::path output = o.output;
+    const OutputFormat format = output_format(output);
+
+    const std::vector<std::string> versions = dsp_block_versions(o.block);  // throws on an unknown block
+    const std::string version = o.version.empty() ? versions.back() : o.version;
+    const std::map<std::string, double> params = parse_params(o.params);
+
+    std::error_code ec;
+    if (!std::filesystem::exists(input, ec)) throw Error(input.string() + ": no such file");
+    if (std::filesystem::is_directory(input, ec)) {
+      throw Error(input.string() + ": is a directory, not a signal file");
+    }
+    const bool frequency_given = frequency->count() > 0;
+    Signal s = is_audio_file(input) ? read_audio_input(input, o, frequency_given, axes->count() > 0)
+                                    : read_raw_input(input, o, frequency_given);
+
+    const std::size_t samples = s.values.size() / static_cast<std::size_t>(s.axes);
+    validate_dsp_params(o.block, version, params, s.frequency, s.axes, samples);
+    const DspShape shape = dsp_output_shape(o.block, params, s.frequency, s.axes, samples);
+    const std::vector<float> features =
+        run_dsp_block(o.block, version, params, s.frequency, s.axes, s.values);
+    write_file_atomic(output, serialize(format, features, shape, o.block, version, s.frequency));
+
+    if (ctx.json) {
+      nlohmann::json j = {{"block", o.block},          {"version", version},
+                          {"frequency", s.frequency},  {"axes", s.axes},
+                          {"samples", samples},        {"input", input.string()},
+                          {"output", output.string()}, {"shape", {shape.frames, shape.values}}};
+      std::printf("%s\n", j.dump(2).c_str());
+    } else if (!ctx.quiet) {
+      std::printf("%s %s: %zu samples at %s Hz -> %d x %d features written to %s\n", o.block.c_str(),
+                  version.c_str(), samples, shortest(s.frequency).c_str(), shape.frames, shape.values,
+                  output.string().c_str());
+    }
+  });
 }
 
 }  // namespace kiln::cli

@@ -1,12 +1,85 @@
-// Placeholder: replaced by the real command.
+// kiln features: run the processing block over every window of the dataset (cached), optionally writing one
+// spectrogram image per window so alarm and noise can be compared by eye.
+#include <cstdio>
+#include <map>
+
 #include "cli/commands.h"
-#include "core/error.h"
+#include "cli/progress.h"
+#include "cli/session.h"
+#include "report/spectrogram_png.h"
 
 namespace kiln::cli {
+namespace {
 
-void register_features(CLI::App& app, Context&) {
-  auto* cmd = app.add_subcommand("features", "(not implemented yet)");
-  cmd->callback([] { throw Error("kiln features: not implemented yet"); });
+// File-name-safe version of a sample name or label.
+std::string safe_name(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out.empty() ? "_" : out;
+}
+
+}  // namespace
+
+void register_features(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("features", "Compute the processing block's features for every window (cached)");
+  static std::string category = "all";
+  static std::string png_dir;
+  static int png_limit = 0;
+  cmd->add_option("--category", category, "Which samples: train, test or all")
+      ->check(CLI::IsMember({"train", "test", "all"}))
+      ->capture_default_str();
+  cmd->add_option("--png", png_dir, "Also write a spectrogram PNG per window into DIR/<label>/");
+  cmd->add_option("--png-limit", png_limit, "At most this many PNGs per label (0 = all)");
+  cmd->footer(
+      "\nFeatures are cached in out/features/, keyed by sample content and block parameters: a second run, or\n"
+      "`kiln train`, reads them back. Changing a [dsp] or window setting recomputes only what changed.");
+  cmd->callback([&ctx] {
+    Session s = open_session(ctx);
+    FeatureStats stats;
+    FeatureTable t = split_features(s, category, ctx, &stats);
+    std::map<std::string, int> per_label;
+    for (const auto& w : t.windows) per_label[w.label]++;
+
+    std::size_t pngs = 0;
+    if (!png_dir.empty()) {
+      if (t.shape.size() != 2) throw Error("--png: the block's features are not a 2-D spectrogram");
+      std::map<std::string, int> written;
+      Progress bar("spectrograms", t.windows.size(), ctx.quiet);
+      for (std::size_t i = 0; i < t.windows.size(); ++i) {
+        const WindowInfo& w = t.windows[i];
+        bar.advance();
+        if (png_limit > 0 && written[w.label] >= png_limit) continue;
+        written[w.label]++;
+        char start[32];
+        std::snprintf(start, sizeof start, "%.2fs", w.start_s);
+        std::filesystem::path path = std::filesystem::path(png_dir) / safe_name(w.label) /
+                                     (safe_name(w.sample_name) + "@" + start + ".png");
+        write_spectrogram_png(path, t.row(i), t.shape[0], t.shape[1], 3);
+        ++pngs;
+      }
+    }
+
+    if (ctx.json) {
+      nlohmann::json j = {{"windows", t.windows.size()},
+                          {"shape", t.shape},
+                          {"samples", stats.samples},
+                          {"cached", stats.cached},
+                          {"computed", stats.computed},
+                          {"skipped_short", stats.skipped},
+                          {"windows_per_label", per_label},
+                          {"png_written", pngs}};
+      std::printf("%s\n", j.dump(2).c_str());
+      return;
+    }
+    std::printf("%zu windows from %zu samples, features %d x %d per window (%zu computed, %zu from cache)\n",
+                t.windows.size(), stats.samples, t.shape[0], t.shape.size() > 1 ? t.shape[1] : 1, stats.computed,
+                stats.cached);
+    for (const auto& [label, n] : per_label) std::printf("  %-16s %6d windows\n", label.c_str(), n);
+    if (stats.skipped) {
+      std::printf("  %zu samples shorter than one window were skipped (zero_pad = false)\n", stats.skipped);
+    }
+    if (pngs) std::printf("wrote %zu spectrograms to %s\n", pngs, png_dir.c_str());
+  });
 }
 
 }  // namespace kiln::cli

@@ -1,12 +1,147 @@
-// Placeholder: replaced by the real command.
+// kiln test: classify every window of the test split with the trained model; accuracy, per-class
+// precision/recall/F1, a confusion matrix, out/metrics.json and a self-contained HTML report.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+
 #include "cli/commands.h"
+#include "cli/session.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "evaluate/metrics.h"
+#include "report/html_report.h"
+#include "train/classifier.h"
 
 namespace kiln::cli {
+namespace {
 
-void register_test(CLI::App& app, Context&) {
-  auto* cmd = app.add_subcommand("test", "(not implemented yet)");
-  cmd->callback([] { throw Error("kiln test: not implemented yet"); });
+constexpr int kExamplesPerLabel = 3;
+constexpr size_t kMaxMisclassified = 40;
+
+std::vector<ReportInput::DatasetRow> dataset_rows(const Session& s, const FeatureTable& train,
+                                                  const FeatureTable& test) {
+  std::map<std::pair<std::string, std::string>, ReportInput::DatasetRow> rows;
+  for (const auto& r : s.dataset.list()) {
+    auto& row = rows[{r.label, r.category}];
+    row.label = r.label;
+    row.category = r.category;
+    row.samples++;
+    row.seconds += static_cast<double>(r.length) / r.frequency;
+  }
+  for (const FeatureTable* t : {&train, &test}) {
+    for (const auto& w : t->windows) rows[{w.label, w.category}].windows++;
+  }
+  std::vector<ReportInput::DatasetRow> out;
+  for (auto& [key, row] : rows) out.push_back(row);
+  return out;
+}
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", std::gmtime(&t));
+  return buf;
+}
+
+}  // namespace
+
+nlohmann::json run_test(const Context& ctx) {
+  Session s = open_session(ctx);
+  if (!std::filesystem::exists(s.paths.model())) {
+    throw Error(s.paths.model().string() + ": no trained model (run `kiln train` first)");
+  }
+  ClassifierModel model = load_model(s.paths.model());
+  FeatureTable test = split_features(s, "test", ctx);
+  if (test.windows.empty()) {
+    throw Error(s.paths.data().string() + ": no test windows (add samples with `kiln add --category test`, or " +
+                "`--category split`)");
+  }
+  if (model.input_shape != test.shape) {
+    throw Error(s.paths.model().string() + ": the model was trained on features of another shape than kiln.toml " +
+                "now gives (retrain with `kiln train`)");
+  }
+  std::vector<int> truth;
+  for (const auto& w : test.windows) {
+    auto it = std::find(model.labels.begin(), model.labels.end(), w.label);
+    if (it == model.labels.end()) {
+      throw Error(s.paths.model().string() + ": test label '" + w.label +
+                  "' is unknown to the model (retrain with `kiln train`)");
+    }
+    truth.push_back(static_cast<int>(it - model.labels.begin()));
+  }
+  std::vector<float> scores = predict(model, test.values.data(), test.windows.size());
+  Metrics m = compute_metrics(model.labels, truth, scores, s.impulse.test.uncertain_threshold);
+
+  nlohmann::json metrics = metrics_to_json(m);
+  metrics["model"] = {{"dataset_hash", model.metadata.value("dataset_hash", "")},
+                      {"best_epoch", model.metadata.value("best_epoch", 0)}};
+  write_file_atomic(s.paths.metrics(), metrics.dump(2) + "\n");
+
+  // The report: dataset summary, examples, training curves, confusion matrix, misclassified windows.
+  FeatureTable train = split_features(s, "train", ctx);
+  ReportInput in;
+  in.project_name = s.impulse.name;
+  in.generated_at = now_utc();
+  in.impulse_summary = {
+      {"Input", s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
+      {"Window", std::to_string(s.impulse.input.window_size_ms) + " ms, increase " +
+                     std::to_string(s.impulse.input.window_increase_ms) + " ms" +
+                     (s.impulse.input.zero_pad ? ", zero-padded" : "")},
+      {"Processing block", s.impulse.dsp.block + " (" + s.impulse.dsp.version + ")"},
+      {"Features per window", std::to_string(test.shape[0]) + " x " + std::to_string(test.shape[1])},
+      {"Learning block", s.impulse.learn.block + ", " + std::to_string(model.layers.size()) + " layers"},
+  };
+  for (const auto& [k, v] : s.impulse.dsp.params) in.impulse_summary["dsp." + k] = v;
+  in.dataset = dataset_rows(s, train, test);
+  std::map<std::string, int> shown;
+  for (std::size_t i = 0; i < train.windows.size(); ++i) {
+    const WindowInfo& w = train.windows[i];
+    if (shown[w.label]++ >= kExamplesPerLabel) continue;
+    in.examples.push_back({w.label, w.sample_name + " @ " + std::to_string(w.start_s).substr(0, 4) + " s",
+                           train.shape[0], train.shape[1],
+                           std::vector<float>(train.row(i), train.row(i) + train.row_size())});
+  }
+  if (std::filesystem::exists(s.paths.history())) {
+    for (const auto& e : nlohmann::json::parse(read_file(s.paths.history()))) {
+      in.history.push_back({e["epoch"].get<int>(), e["loss"].get<double>(), e["accuracy"].get<double>(),
+                            e["val_loss"].is_number() ? e["val_loss"].get<double>() : NAN,
+                            e["val_accuracy"].is_number() ? e["val_accuracy"].get<double>() : NAN});
+    }
+  }
+  in.metrics = m;
+  const std::size_t classes = model.labels.size();
+  for (std::size_t i = 0; i < test.windows.size() && in.misclassified.size() < kMaxMisclassified; ++i) {
+    const float* sc = scores.data() + i * classes;
+    std::size_t top = std::max_element(sc, sc + classes) - sc;
+    if (static_cast<int>(top) == truth[i]) continue;
+    in.misclassified.push_back({test.windows[i].sample_name, test.windows[i].start_s, test.windows[i].label,
+                                model.labels[top], std::vector<float>(sc, sc + classes), test.shape[0],
+                                test.shape[1], std::vector<float>(test.row(i), test.row(i) + test.row_size())});
+  }
+  write_file_atomic(s.paths.report(), render_html_report(in));
+
+  if (!ctx.json) {
+    std::printf("\n%s\n", confusion_table(m, ::isatty(STDOUT_FILENO) != 0).c_str());
+    std::printf("Accuracy %.2f%% on %d test windows (%d uncertain below %.2f)\n", 100 * m.accuracy, m.total,
+                m.uncertain_total, m.threshold);
+    std::printf("Metrics: %s\nReport:  %s\n", s.paths.metrics().string().c_str(), s.paths.report().string().c_str());
+  }
+  metrics["report"] = s.paths.report().string();
+  return metrics;
+}
+
+void register_test(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("test", "Classify the test split: accuracy, F1, confusion matrix, HTML report");
+  cmd->footer(
+      "\nWrites out/metrics.json and out/report.html (self-contained: open it in any browser). Windows whose top\n"
+      "score is below [test].uncertain_threshold are counted as uncertain.");
+  cmd->callback([&ctx] {
+    nlohmann::json j = run_test(ctx);
+    if (ctx.json) std::printf("%s\n", j.dump(2).c_str());
+  });
 }
 
 }  // namespace kiln::cli

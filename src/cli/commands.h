@@ -1,9 +1,10 @@
 // Each `kiln` subcommand lives in its own cmd_<name>.cpp and registers itself on the root app here.
 // A command's callback does its work and throws kiln::Error on a problem the user can fix; main() prints the
-// message ("kiln: error: ...") and exits 1.
+// message ("kiln: error: ...") and exits 1. The steps the demo chains (train, test) are also callable directly.
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/context.h"
 
@@ -18,5 +19,10 @@ void register_test(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
 void register_dsp(CLI::App& app, Context& ctx);
 void register_demo(CLI::App& app, Context& ctx);
+
+// `kiln train` and `kiln test` as functions: print as the commands do (unless ctx.json) and return the JSON
+// summary the command prints with --json.
+nlohmann::json run_train(const Context& ctx);
+nlohmann::json run_test(const Context& ctx);
 
 }  // namespace kiln::cli

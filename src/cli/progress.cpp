@@ -21,6 +21,11 @@ void Progress::set(std::size_t done) {
   draw();
 }
 
+void Progress::set_total(std::size_t total) {
+  total_ = total;
+  if (done_ > total_) done_ = total_;
+}
+
 void Progress::finish() {
   if (finished_) return;
   done_ = total_;

@@ -14,6 +14,7 @@ class Progress {
   ~Progress();
   void advance(std::size_t n = 1);
   void set(std::size_t done);
+  void set_total(std::size_t total);  // when the amount of work is known only once it starts
   void finish();
 
  private:
