@@ -64,7 +64,7 @@ void register_demo(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("demo", "Run the fire-alarm example end to end (data, train, test, report)");
   static std::string dir = "kiln-demo";
   static std::uint64_t seed = 1;
-  static double minutes = 24;
+  static double minutes = 72;
   static bool fresh = false;
   cmd->add_option("--dir", dir, "Working directory for recordings and the project")->capture_default_str();
   cmd->add_option("--seed", seed, "Seed of the synthesized dataset")->capture_default_str();

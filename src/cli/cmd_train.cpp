@@ -1,5 +1,5 @@
-// kiln train: features of the training split -> the learning block, trained with libtorch. Keeps the epoch with
-// the best validation loss and saves out/model.kmodel plus out/training-history.json.
+// kiln train: features of the training split -> the learning block, trained with libtorch. Keeps the epoch
+// with the best validation loss and saves out/model.kmodel plus out/training-history.json.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,7 +16,8 @@ namespace kiln::cli {
 
 nlohmann::json run_train(const Context& ctx) {
   Session s = open_session(ctx);
-  // Labels: every label in the dataset, sorted, so test-only labels still get an output (and show up as errors).
+  // Labels: every label in the dataset, sorted, so test-only labels still get an output (and show up as
+  // errors).
   std::set<std::string> label_set;
   for (const auto& r : s.dataset.list()) label_set.insert(r.label);
   std::vector<std::string> labels(label_set.begin(), label_set.end());
@@ -43,6 +44,7 @@ nlohmann::json run_train(const Context& ctx) {
   fs.x = t.values;
   for (const auto& w : t.windows) {
     fs.y.push_back(static_cast<int>(std::find(labels.begin(), labels.end(), w.label) - labels.begin()));
+    fs.group.push_back(w.sample_id);
   }
 
   if (!ctx.json) {
@@ -53,19 +55,18 @@ nlohmann::json run_train(const Context& ctx) {
   }
   auto start = std::chrono::steady_clock::now();
   nlohmann::json history = nlohmann::json::array();
-  ClassifierModel model =
-      train_classifier(fs, labels, layers, s.impulse.train, [&](const EpochStats& e) {
-        history.push_back({{"epoch", e.epoch},
-                           {"loss", e.loss},
-                           {"accuracy", e.accuracy},
-                           {"val_loss", e.val_loss},
-                           {"val_accuracy", e.val_accuracy}});
-        if (!ctx.json && !ctx.quiet) {
-          std::printf("epoch %3d/%d  loss %.4f  acc %5.1f%%  val_loss %.4f  val_acc %5.1f%%\n", e.epoch,
-                      s.impulse.train.epochs, e.loss, 100 * e.accuracy, e.val_loss, 100 * e.val_accuracy);
-          std::fflush(stdout);
-        }
-      });
+  ClassifierModel model = train_classifier(fs, labels, layers, s.impulse.train, [&](const EpochStats& e) {
+    history.push_back({{"epoch", e.epoch},
+                       {"loss", e.loss},
+                       {"accuracy", e.accuracy},
+                       {"val_loss", e.val_loss},
+                       {"val_accuracy", e.val_accuracy}});
+    if (!ctx.json && !ctx.quiet) {
+      std::printf("epoch %3d/%d  loss %.4f  acc %5.1f%%  val_loss %.4f  val_acc %5.1f%%\n", e.epoch,
+                  s.impulse.train.epochs, e.loss, 100 * e.accuracy, e.val_loss, 100 * e.val_accuracy);
+      std::fflush(stdout);
+    }
+  });
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // What the model was made from: enough to tell whether it is stale and to reproduce it.
@@ -99,7 +100,8 @@ nlohmann::json run_train(const Context& ctx) {
 void register_train(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("train", "Train the learning block on the training split");
   cmd->footer(
-      "\nSettings come from [learn] and [train] in kiln.toml. Training is deterministic: the same data, kiln.toml\n"
+      "\nSettings come from [learn] and [train] in kiln.toml. Training is deterministic: the same data, "
+      "kiln.toml\n"
       "and seed give a bit-identical model. Prints loss and accuracy (train and validation) per epoch.");
   cmd->callback([&ctx] {
     nlohmann::json j = run_train(ctx);

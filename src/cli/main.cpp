@@ -6,7 +6,11 @@
 #include "core/error.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"kiln: local-first embedded ML. Collect data, design an impulse, train, test, deploy.", "kiln"};
+  // Results go to stdout, progress to stderr: line-buffer stdout so the two interleave in order in a log
+  // file.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  CLI::App app{"kiln: local-first embedded ML. Collect data, design an impulse, train, test, deploy.",
+               "kiln"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "kiln 0.1.0");
   kiln::cli::Context ctx;
@@ -28,7 +32,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; a usage error exits 2, like most Unix tools (CLI11's own codes are >100).
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const kiln::Error& e) {
     std::fprintf(stderr, "kiln: error: %s\n", e.what());
     return 1;

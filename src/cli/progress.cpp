@@ -12,9 +12,13 @@ Progress::Progress(std::string label, std::size_t total, bool quiet)
   draw();
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
-void Progress::advance(std::size_t n) { set(done_ + n); }
+void Progress::advance(std::size_t n) {
+  set(done_ + n);
+}
 
 void Progress::set(std::size_t done) {
   done_ = done > total_ ? total_ : done;
@@ -29,6 +33,7 @@ void Progress::set_total(std::size_t total) {
 void Progress::finish() {
   if (finished_) return;
   done_ = total_;
+  finishing_ = true;
   draw();
   finished_ = true;
   if (!quiet_ && tty_) std::fputc('\n', stderr);
@@ -36,6 +41,7 @@ void Progress::finish() {
 
 void Progress::draw() {
   if (quiet_ || finished_) return;
+  if (total_ == 0 && done_ == 0 && !finishing_) return;  // total not known yet
   auto now = std::chrono::steady_clock::now();
   double secs = std::chrono::duration<double>(now - start_).count();
   if (tty_) {

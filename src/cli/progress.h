@@ -26,6 +26,7 @@ class Progress {
   bool quiet_;
   bool tty_;
   bool finished_ = false;
+  bool finishing_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

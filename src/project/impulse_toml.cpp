@@ -1,10 +1,11 @@
 #include "project/impulse_toml.h"
 
+#include <toml++/toml.h>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/closest_name.h"
 #include "core/error.h"
@@ -38,8 +39,9 @@ class TableReader {
     if (!n->is_integer()) fail(*n, key, "must be a whole number");
     int64_t v = n->value<int64_t>().value();
     if (v < min || v > max) {
-      fail(*n, key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                        std::to_string(v));
+      fail(*n, key,
+           "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+               std::to_string(v));
     }
     out = static_cast<int>(v);
   }
@@ -126,15 +128,17 @@ class TableReader {
   std::set<std::string> used_;
 };
 
-const std::vector<std::string> kLayerTypes = {
-    "dense",      "conv1d",     "conv2d",     "depthwise_conv2d", "max_pool1d", "max_pool2d",
-    "avg_pool1d", "avg_pool2d", "dropout",    "batch_norm",       "flatten",    "reshape"};
+const std::vector<std::string> kLayerTypes = {"dense",      "conv1d",     "conv2d",     "depthwise_conv2d",
+                                              "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+                                              "dropout",    "batch_norm", "flatten",    "reshape"};
 
 // Which keys each layer type accepts (besides "type").
 std::vector<std::string> layer_keys(const std::string& type) {
   if (type == "dense") return {"units", "activation"};
-  if (type == "conv1d" || type == "conv2d") return {"filters", "kernel_size", "strides", "padding", "activation"};
-  if (type == "depthwise_conv2d") return {"kernel_size", "depth_multiplier", "strides", "padding", "activation"};
+  if (type == "conv1d" || type == "conv2d")
+    return {"filters", "kernel_size", "strides", "padding", "activation"};
+  if (type == "depthwise_conv2d")
+    return {"kernel_size", "depth_multiplier", "strides", "padding", "activation"};
   if (type.find("pool") != std::string::npos) return {"pool_size", "strides", "padding"};
   if (type == "dropout") return {"rate"};
   if (type == "reshape") return {"shape"};
@@ -164,15 +168,17 @@ LayerSpec parse_layer(const toml::table* t, int index, const std::string& file) 
   // Keys valid for some layer type but not this one are reported as "not used here".
   std::vector<std::string> keys = layer_keys(l.type);
   keys.push_back("type");
-  std::vector<std::string> all = {"type",     "units",      "filters",    "kernel_size", "strides", "pool_size",
-                                  "padding",  "activation", "rate",       "shape",       "depth_multiplier"};
+  std::vector<std::string> all = {"type",    "units",     "filters",         "kernel_size",
+                                  "strides", "pool_size", "padding",         "activation",
+                                  "rate",    "shape",     "depth_multiplier"};
   for (const auto& k : all) {
     if (std::find(keys.begin(), keys.end(), k) == keys.end() && t->contains(k)) {
-      r.fail(*t->get(k), k, "does not apply to a " + l.type + " layer (it takes: " + [&] {
-        std::string s;
-        for (size_t i = 0; i + 1 < keys.size(); ++i) s += (i ? ", " : "") + keys[i];
-        return s.empty() ? std::string("no parameters") : s;
-      }() + ")");
+      r.fail(
+          *t->get(k), k, "does not apply to a " + l.type + " layer (it takes: " + [&] {
+            std::string s;
+            for (size_t i = 0; i + 1 < keys.size(); ++i) s += (i ? ", " : "") + keys[i];
+            return s.empty() ? std::string("no parameters") : s;
+          }() + ")");
     }
   }
   r.finish(all);
@@ -180,7 +186,8 @@ LayerSpec parse_layer(const toml::table* t, int index, const std::string& file) 
     throw Error(file + ": [[learn.layers]] #" + std::to_string(index + 1) + " (dense) needs 'units'");
   }
   if ((l.type == "conv1d" || l.type == "conv2d") && l.filters == 0) {
-    throw Error(file + ": [[learn.layers]] #" + std::to_string(index + 1) + " (" + l.type + ") needs 'filters'");
+    throw Error(file + ": [[learn.layers]] #" + std::to_string(index + 1) + " (" + l.type +
+                ") needs 'filters'");
   }
   if (l.type == "reshape" && l.shape.empty()) {
     throw Error(file + ": [[learn.layers]] #" + std::to_string(index + 1) + " (reshape) needs 'shape'");
@@ -192,8 +199,8 @@ const toml::table* subtable(const toml::table& root, const std::string& key, con
   const toml::node* n = root.get(key);
   if (!n) return nullptr;
   if (!n->is_table()) {
-    throw Error(file + ":" + std::to_string(n->source().begin.line) + ": '" + key + "' must be a table ([" + key +
-                "])");
+    throw Error(file + ":" + std::to_string(n->source().begin.line) + ": '" + key + "' must be a table ([" +
+                key + "])");
   }
   return n->as_table();
 }
@@ -241,7 +248,8 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
   if (const toml::table* lt = subtable(root, "learn", filename); lt && lt->contains("layers")) {
     const toml::node* ln = lt->get("layers");
     const toml::array* arr = ln->as_array();
-    if (!arr || !arr->is_array_of_tables()) learn.fail(*ln, "layers", "must be an array of tables ([[learn.layers]])");
+    if (!arr || !arr->is_array_of_tables())
+      learn.fail(*ln, "layers", "must be an array of tables ([[learn.layers]])");
     for (size_t i = 0; i < arr->size(); ++i) {
       imp.learn.layers.push_back(parse_layer(arr->get(i)->as_table(), static_cast<int>(i), filename));
     }
@@ -278,13 +286,22 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
 namespace kiln {
 namespace {
 
+// The shortest text that reads back as exactly v (0.1, not 0.10000000000000001).
 std::string number(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  std::string out = s.str();
-  // Keep floats recognisable as floats, so frequency = 16000 stays an integer and 0.02 a float.
-  return out;
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// "key = value", then the comment starting in one column so a user can scan the file.
+void line(std::ostringstream& o, const std::string& key, const std::string& value,
+          const char* comment = nullptr) {
+  std::string text = key + " = " + value;
+  if (comment) {
+    if (text.size() < 28) text.append(28 - text.size(), ' ');
+    text += std::string(" # ") + comment;
+  }
+  o << text << "\n";
 }
 
 std::string quoted(const std::string& s) {
@@ -320,47 +337,51 @@ void write_layer(std::ostringstream& o, const LayerSpec& l) {
 
 std::string impulse_to_toml(const Impulse& imp) {
   std::ostringstream o;
-  o << "# Kiln project: the impulse (input -> processing block -> learning block) and its training settings.\n"
-       "# Every key is described in docs/kiln-toml.md. Unknown keys are an error, so typos do not go unnoticed.\n\n"
-    << "name = " << quoted(imp.name) << "\n\n"
-    << "[input]\n"
-    << "type = " << quoted(imp.input.type) << "              # audio | timeseries\n"
-    << "frequency = " << number(imp.input.frequency) << "          # Hz; samples are resampled to this on `kiln add`\n"
-    << "axes = " << imp.input.axes << "                     # values per time step (1 for audio)\n"
-    << "window_size_ms = " << imp.input.window_size_ms << "        # length of one classification window\n"
-    << "window_increase_ms = " << imp.input.window_increase_ms
-    << "     # stride between windows of a longer sample\n"
-    << "zero_pad = " << (imp.input.zero_pad ? "true" : "false")
-    << "              # pad samples shorter than a window with zeros (false: refuse them)\n\n"
-    << "[dataset]\n"
-    << "test_ratio = " << number(imp.dataset.test_ratio)
-    << "           # share of samples `kiln add --category split` puts in the test set\n\n"
-    << "[dsp]\n"
-    << "block = " << quoted(imp.dsp.block) << "               # processing block: mfe (Mel-filterbank energy)\n"
-    << "version = " << quoted(imp.dsp.version)
-    << "            # implementation version; ei-4 = Edge Impulse processing-blocks MFE v4\n";
-  for (const auto& [k, v] : imp.dsp.params) o << k << " = " << number(v) << "\n";
-  o << "\n[learn]\n"
-    << "block = " << quoted(imp.learn.block) << "        # learning block: classifier (neural network)\n";
+  o << "# Kiln project: the impulse (input -> processing block -> learning block) and its training "
+       "settings.\n"
+       "# Every key is described in docs/kiln-toml.md. Unknown keys are an error, so typos do not go "
+       "unnoticed.\n\n";
+  line(o, "name", quoted(imp.name));
+  o << "\n[input]\n";
+  line(o, "type", quoted(imp.input.type), "audio | timeseries");
+  line(o, "frequency", number(imp.input.frequency), "Hz; samples are resampled to this on `kiln add`");
+  line(o, "axes", std::to_string(imp.input.axes), "values per time step (1 for audio)");
+  line(o, "window_size_ms", std::to_string(imp.input.window_size_ms), "length of one classification window");
+  line(o, "window_increase_ms", std::to_string(imp.input.window_increase_ms),
+       "stride between windows of a longer sample");
+  line(o, "zero_pad", imp.input.zero_pad ? "true" : "false",
+       "pad samples shorter than a window with zeros (false: refuse them)");
+  o << "\n[dataset]\n";
+  line(o, "test_ratio", number(imp.dataset.test_ratio),
+       "share of samples `kiln add --category split` puts in the test set");
+  o << "\n[dsp]\n";
+  line(o, "block", quoted(imp.dsp.block), "processing block: mfe (Mel-filterbank energy)");
+  line(o, "version", quoted(imp.dsp.version),
+       "implementation version; ei-4 = Edge Impulse processing-blocks MFE v4");
+  for (const auto& [k, v] : imp.dsp.params) line(o, k, number(v));
+  o << "\n[learn]\n";
+  line(o, "block", quoted(imp.learn.block), "learning block: classifier (neural network)");
   if (imp.learn.layers.empty()) {
     o << "# No [[learn.layers]]: the default audio network, equivalent to\n"
          "#   Reshape(frames, filters) -> Conv1D(8, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25)\n"
-         "#   -> Conv1D(16, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25) -> Flatten -> Dense(classes, softmax)\n"
+         "#   -> Conv1D(16, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25) -> Flatten -> "
+         "Dense(classes, softmax)\n"
          "# To change it, list every layer (the final Dense(classes, softmax) is added for you), e.g.\n"
-         "#   [[learn.layers]]\n#   type = \"conv1d\"\n#   filters = 8\n#   kernel_size = 3\n#   activation = \"relu\"\n";
+         "#   [[learn.layers]]\n#   type = \"conv1d\"\n#   filters = 8\n#   kernel_size = 3\n#   activation "
+         "= \"relu\"\n";
   }
   for (const auto& l : imp.learn.layers) write_layer(o, l);
-  o << "\n[train]\n"
-    << "epochs = " << imp.train.epochs << "\n"
-    << "learning_rate = " << number(imp.train.learning_rate) << "     # Adam\n"
-    << "batch_size = " << imp.train.batch_size << "\n"
-    << "validation_split = " << number(imp.train.validation_split)
-    << "   # share of the training set held out to pick the best epoch\n"
-    << "seed = " << imp.train.seed << "                    # same data + config + seed = identical model\n"
-    << "threads = " << imp.train.threads << "                 # CPU threads for training\n\n"
-    << "[test]\n"
-    << "uncertain_threshold = " << number(imp.test.uncertain_threshold)
-    << "  # windows whose top score is below this are counted as uncertain\n";
+  o << "\n[train]\n";
+  line(o, "epochs", std::to_string(imp.train.epochs));
+  line(o, "learning_rate", number(imp.train.learning_rate), "Adam");
+  line(o, "batch_size", std::to_string(imp.train.batch_size));
+  line(o, "validation_split", number(imp.train.validation_split),
+       "share of the training set held out to pick the best epoch");
+  line(o, "seed", std::to_string(imp.train.seed), "same data + config + seed = identical model");
+  line(o, "threads", std::to_string(imp.train.threads), "CPU threads for training");
+  o << "\n[test]\n";
+  line(o, "uncertain_threshold", number(imp.test.uncertain_threshold),
+       "windows whose top score is below this are counted as uncertain");
   return o.str();
 }
 

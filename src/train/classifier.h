@@ -47,6 +47,10 @@ struct FeatureSet {
   std::vector<int> shape;  // per-window feature shape, e.g. {frames, num_filters}
   std::vector<float> x;    // count() * prod(shape) values, row after row
   std::vector<int> y;      // class index (into the labels) per row
+  // Optional: the sample (recording) each row comes from. Windows of one sample overlap, so the validation
+  // split keeps a sample's windows together; otherwise validation would see near-copies of training windows
+  // and pick the best epoch on an optimistic loss. Empty: every row is its own group.
+  std::vector<std::int64_t> group;
   std::size_t count() const { return y.size(); }
 };
 

@@ -15,6 +15,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <set>
 
 #include "core/error.h"
 #include "train/classifier.h"
@@ -359,20 +361,36 @@ struct Split {
   std::vector<std::int64_t> train, validation;
 };
 
-// Stratified: per class, round(n * share) windows (keeping at least one for training) drawn with `gen`.
-Split stratified_split(const std::vector<int>& y, int classes, double share, at::Generator& gen) {
+// Stratified by class and grouped by sample: per class, whole samples drawn with `gen` go to validation until
+// it holds round(n * share) windows, keeping at least one sample of the class for training.
+Split stratified_split(const std::vector<int>& y, const std::vector<std::int64_t>& group, int classes,
+                       double share, at::Generator& gen) {
   Split s;
   for (int c = 0; c < classes; ++c) {
-    std::vector<std::int64_t> rows;
+    // The class's groups in order of first appearance, each with its rows.
+    std::vector<std::vector<std::int64_t>> groups;
+    std::map<std::int64_t, std::size_t> index;
+    std::int64_t n = 0;
     for (std::size_t i = 0; i < y.size(); ++i) {
-      if (y[i] == c) rows.push_back(static_cast<std::int64_t>(i));
+      if (y[i] != c) continue;
+      std::int64_t g = group.empty() ? static_cast<std::int64_t>(i) : group[i];
+      auto [it, added] = index.emplace(g, groups.size());
+      if (added) groups.emplace_back();
+      groups[it->second].push_back(static_cast<std::int64_t>(i));
+      ++n;
     }
-    if (rows.empty()) continue;
-    std::int64_t n = static_cast<std::int64_t>(rows.size());
-    std::int64_t n_val = std::min<std::int64_t>(std::llround(static_cast<double>(n) * share), n - 1);
-    Tensor perm = torch::randperm(n, gen, torch::kLong);
+    if (groups.empty()) continue;
+    const std::int64_t want = std::llround(static_cast<double>(n) * share);
+    Tensor perm = torch::randperm(static_cast<std::int64_t>(groups.size()), gen, torch::kLong);
     const std::int64_t* p = perm.data_ptr<std::int64_t>();
-    for (std::int64_t i = 0; i < n; ++i) (i < n_val ? s.validation : s.train).push_back(rows[p[i]]);
+    std::int64_t taken = 0;
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+      const auto& rows = groups[p[k]];
+      bool to_validation = taken < want && k + 1 < groups.size();
+      if (to_validation) taken += static_cast<std::int64_t>(rows.size());
+      auto& dest = to_validation ? s.validation : s.train;
+      dest.insert(dest.end(), rows.begin(), rows.end());
+    }
   }
   std::sort(s.train.begin(), s.train.end());
   std::sort(s.validation.begin(), s.validation.end());
@@ -415,6 +433,10 @@ void check_training_input(const FeatureSet& train, const std::vector<std::string
     throw Error("the training set holds " + std::to_string(train.x.size()) + " values, " +
                 std::to_string(train.count()) + " windows of shape " + shape_string(train.shape) + " need " +
                 std::to_string(train.count() * row));
+  }
+  if (!train.group.empty() && train.group.size() != train.count()) {
+    throw Error("the training set has " + std::to_string(train.group.size()) + " sample ids for " +
+                std::to_string(train.count()) + " windows");
   }
   for (std::size_t i = 0; i < train.count(); ++i) {
     if (train.y[i] < 0 || train.y[i] >= static_cast<int>(labels.size())) {
@@ -461,7 +483,7 @@ ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std:
   at::Generator init_gen = make_generator(settings.seed, Stream::init);
   at::Generator train_gen = make_generator(settings.seed, Stream::training);
 
-  Split split = stratified_split(train.y, classes, settings.validation_split, split_gen);
+  Split split = stratified_split(train.y, train.group, classes, settings.validation_split, split_gen);
   const bool validate = !split.validation.empty();
   Network net(resolved, train.shape, classes);
   net.init(init_gen);
@@ -538,8 +560,16 @@ ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std:
   model.layers = resolved;
   model.weights = net.weights();
   nlohmann::json validation = {{"windows", split.validation.size()}};
+  if (validate && !train.group.empty()) {
+    std::set<std::int64_t> samples;
+    for (std::int64_t row : split.validation) samples.insert(train.group[static_cast<std::size_t>(row)]);
+    validation["samples"] = samples.size();
+  }
   if (validate) {
-    validation["method"] = "stratified split of the training windows, drawn with the seed";
+    validation["method"] = train.group.empty()
+                               ? "stratified split of the training windows, drawn with the seed"
+                               : "stratified split of the training samples (all windows of a sample "
+                                 "together), drawn with the seed";
     validation["share"] = settings.validation_split;
   } else {
     validation["method"] = "none";

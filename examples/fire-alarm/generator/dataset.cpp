@@ -102,9 +102,9 @@ std::string clip_name(const PlannedClip& c, const nlohmann::json& recipe) {
 // file it lists is there with its size.
 bool is_cached(const fs::path& out, std::uint64_t seed, double minutes) {
   std::error_code ec;
-  if (!fs::exists(out / "manifest.json", ec)) return false;
+  if (!fs::exists(out / ".manifest.json", ec)) return false;
   try {
-    nlohmann::json m = nlohmann::json::parse(read_file(out / "manifest.json"));
+    nlohmann::json m = nlohmann::json::parse(read_file(out / ".manifest.json"));
     if (m.value("generator", "") != kGeneratorName || m.value("version", 0) != kGeneratorVersion ||
         m.value("seed", std::uint64_t{0}) != seed || m.value("minutes", -1.0) != minutes) {
       return false;
@@ -122,7 +122,7 @@ bool is_cached(const fs::path& out, std::uint64_t seed, double minutes) {
 
 bool is_our_dataset(const fs::path& out) {
   try {
-    nlohmann::json m = nlohmann::json::parse(read_file(out / "manifest.json"));
+    nlohmann::json m = nlohmann::json::parse(read_file(out / ".manifest.json"));
     return m.value("generator", "") == kGeneratorName;
   } catch (const std::exception&) {
     return false;
@@ -168,7 +168,7 @@ GenerateResult generate_dataset(const GenerateOptions& options,
   if (fs::exists(out, ec)) {
     if (!fs::is_directory(out, ec)) throw Error(out.string() + ": exists and is not a directory");
     if (!options.force && is_cached(out, options.seed, options.minutes)) {
-      nlohmann::json m = nlohmann::json::parse(read_file(out / "manifest.json"));
+      nlohmann::json m = nlohmann::json::parse(read_file(out / ".manifest.json"));
       result.cached = true;
       result.alarm_files = m["totals"]["alarm_files"].get<int>();
       result.noise_files = m["totals"]["noise_files"].get<int>();
@@ -178,7 +178,7 @@ GenerateResult generate_dataset(const GenerateOptions& options,
     }
     if (!fs::is_empty(out, ec) && !is_our_dataset(out)) {
       throw Error(out.string() + ": exists and is not a " + kGeneratorName +
-                  " dataset (no manifest.json of ours); refusing to replace it, choose another --out");
+                  " dataset (no .manifest.json of ours); refusing to replace it, choose another --out");
     }
   }
 
@@ -257,7 +257,7 @@ GenerateResult generate_dataset(const GenerateOptions& options,
           {"noise_s", result.noise_seconds}}},
         {"files", files},
     };
-    write_file_atomic(tmp / "manifest.json", manifest.dump(1) + "\n");
+    write_file_atomic(tmp / ".manifest.json", manifest.dump(1) + "\n");
 
     fs::path old = out;
     old += ".old-" + pid;

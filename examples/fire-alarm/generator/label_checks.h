@@ -15,7 +15,7 @@ namespace kiln::firealarm {
 inline constexpr double kAlarmBandLowHz = 2800;
 inline constexpr double kAlarmBandHighHz = 3600;
 inline constexpr double kWindowSeconds = 2.0;
-inline constexpr double kWindowStrideSeconds = 0.5;
+inline constexpr double kWindowStrideSeconds = 0.25;  // the example's window_increase_ms
 
 // Seconds during which the alarm band holds at least 30% of the energy, in the weakest 2 s window (0.5 s
 // stride) of a clip. Clips shorter than a window have no window: +infinity.

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
       "72) and\n"
       "confusable sounds, mixed over real recordings from Debian packages, as 16 kHz mono 16-bit WAV files "
       "in\n"
-      "DIR/alarm/ and DIR/noise/ (the folder is the label) with DIR/manifest.json describing every file.\n"
+      "DIR/alarm/ and DIR/noise/ (the folder is the label) with DIR/.manifest.json describing every file.\n"
       "The same seed gives the same files; a second run with the same seed and size does nothing.",
       "kiln-firealarm-data");
   std::string out;

@@ -80,22 +80,6 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-std::string read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::map<std::string, std::string> snapshot(const std::filesystem::path& dir) {
-  std::map<std::string, std::string> files;
-  if (!std::filesystem::exists(dir)) return files;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) files[std::filesystem::relative(e.path(), dir).string()] = read_bytes(e.path());
-  }
-  return files;
-}
-
 int zero_crossings(const std::vector<float>& values) {
   int n = 0;
   for (std::size_t i = 1; i < values.size(); ++i) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "support/kiln_cli.h"  // read_bytes, snapshot
+
 namespace kiln::test {
 
 // A fresh empty directory under the system temp dir, unique to this process and `name`; removed at exit.
@@ -26,10 +28,6 @@ void write_audio(const std::filesystem::path& path, int format, int rate, int ch
 std::vector<float> int16_noise(std::size_t n, unsigned seed);
 
 void write_text(const std::filesystem::path& path, const std::string& text);
-std::string read_bytes(const std::filesystem::path& path);
-
-// Every regular file under dir: relative path -> content.
-std::map<std::string, std::string> snapshot(const std::filesystem::path& dir);
 
 // The number of sign changes of `values` (a tone of f Hz over T seconds has about 2 f T).
 int zero_crossings(const std::vector<float>& values);

@@ -5,14 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kiln_runner.h"
+#include "support/kiln_cli.h"
 #include "sample_files.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using kiln::test::run_kiln;
-using kiln::test::RunResult;
+using kiln::test::KilnRun;
 using kiln::test::snapshot;
 
 constexpr int kWav16 = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
@@ -21,8 +21,8 @@ constexpr int kWav16 = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
 // s).
 fs::path make_project(const std::string& name) {
   fs::path root = kiln::test::fresh_dir("cli-" + name);
-  RunResult r = run_kiln({"init", (root / "project").string()});
-  EXPECT_EQ(r.status, 0) << r.err;
+  KilnRun r = run_kiln({"init", (root / "project").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   for (int i = 0; i < 12; ++i) {
     kiln::test::write_tone(root / "rec" / "alarm" / ("a" + std::to_string(i) + ".wav"), kWav16, 44100, 2, 0.5,
                            3000 + 10 * i, 0.4);
@@ -32,8 +32,8 @@ fs::path make_project(const std::string& name) {
   return root / "project";
 }
 
-nlohmann::json json_of(const RunResult& r) {
-  EXPECT_EQ(r.status, 0) << r.err;
+nlohmann::json json_of(const KilnRun& r) {
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   return nlohmann::json::parse(
       r.out);  // throws (failing the test) unless stdout is exactly one JSON document
 }
@@ -43,8 +43,8 @@ TEST(CliAddDataset, AddThenSummaryAndList) {
   const std::string p = project.string();
   const std::string rec = (project.parent_path() / "rec").string();
 
-  RunResult r = run_kiln({"-C", p, "-q", "add", rec});
-  ASSERT_EQ(r.status, 0) << r.err;
+  KilnRun r = run_kiln({"-C", p, "-q", "add", rec});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("added 24 samples (0 duplicates)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("alarm"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("noise"), std::string::npos) << r.out;
@@ -65,7 +65,7 @@ TEST(CliAddDataset, AddThenSummaryAndList) {
   EXPECT_EQ(summary["dataset_hash"].get<std::string>().size(), 64u);
 
   r = run_kiln({"-C", p, "dataset"});
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* word :
        {"LABEL", "TRAIN", "TEST", "TOTAL", "alarm", "noise", "all", "24 samples in 2 labels"}) {
     EXPECT_NE(r.out.find(word), std::string::npos) << word << "\n" << r.out;
@@ -79,7 +79,7 @@ TEST(CliAddDataset, AddThenSummaryAndList) {
     EXPECT_EQ(s["length"], 8000);
   }
   r = run_kiln({"-C", p, "dataset", "list", "--category", "train"});
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("HASH"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(" test "), std::string::npos) << r.out;
 }
@@ -93,8 +93,8 @@ TEST(CliAddDataset, LabelAndCategoryOptions) {
   EXPECT_EQ(added["added"], 12);
   EXPECT_EQ(added["labels"]["bell"]["test"], 12);
   EXPECT_EQ(added["labels"]["bell"]["train"], 0);
-  RunResult r = run_kiln({"-C", p, "add", "--category", "validation", (rec / "noise").string()});
-  EXPECT_NE(r.status, 0);  // a usage error from the option check
+  KilnRun r = run_kiln({"-C", p, "add", "--category", "validation", (rec / "noise").string()});
+  EXPECT_NE(r.exit_code, 0);  // a usage error from the option check
   EXPECT_NE(r.err.find("--category"), std::string::npos) << r.err;
 }
 
@@ -102,7 +102,7 @@ TEST(CliAddDataset, RelabelMoveRemove) {
   fs::path project = make_project("edit");
   const std::string p = project.string();
   ASSERT_EQ(run_kiln({"-C", p, "-q", "add", "--category", "train", (project.parent_path() / "rec").string()})
-                .status,
+                .exit_code,
             0);
   nlohmann::json all = json_of(run_kiln({"-C", p, "--json", "dataset", "list"}));
   ASSERT_EQ(all.size(), 24u);
@@ -110,13 +110,13 @@ TEST(CliAddDataset, RelabelMoveRemove) {
   const std::string id1 = std::to_string(all[1]["id"].get<int>());
   const std::string id2 = std::to_string(all[2]["id"].get<int>());
 
-  RunResult r = run_kiln({"-C", p, "dataset", "relabel", id0, id1, "--label", "siren"});
-  ASSERT_EQ(r.status, 0) << r.err;
+  KilnRun r = run_kiln({"-C", p, "dataset", "relabel", id0, id1, "--label", "siren"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("relabeled 2 samples as 'siren'"), std::string::npos) << r.out;
   EXPECT_EQ(json_of(run_kiln({"-C", p, "--json", "dataset", "list", "--label", "siren"})).size(), 2u);
 
   r = run_kiln({"-C", p, "dataset", "move", id2, "--category", "test"});
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json test = json_of(run_kiln({"-C", p, "--json", "dataset", "list", "--category", "test"}));
   ASSERT_EQ(test.size(), 1u);
   EXPECT_EQ(std::to_string(test[0]["id"].get<int>()), id2);
@@ -128,14 +128,14 @@ TEST(CliAddDataset, RelabelMoveRemove) {
                                         std::vector<std::string>{"remove", id0, "4242"}}) {
     args.insert(args.begin(), {"-C", p, "dataset"});
     r = run_kiln(args);
-    EXPECT_EQ(r.status, 1) << args[3];
+    EXPECT_EQ(r.exit_code, 1) << args[3];
     EXPECT_NE(r.err.find("kiln: error: no sample with id 4242"), std::string::npos) << r.err;
     EXPECT_EQ(snapshot(project), before) << args[3];
   }
 
   const std::string hash = all[0]["hash"];
   r = run_kiln({"-C", p, "--json", "dataset", "remove", id0});
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["ids"][0].get<int>(), all[0]["id"].get<int>());
   EXPECT_EQ(json_of(run_kiln({"-C", p, "--json", "dataset", "list"})).size(), 23u);
   EXPECT_FALSE(fs::exists(project / "data" / "samples" / (hash + ".f32")));
@@ -146,18 +146,18 @@ TEST(CliAddDataset, BadFileAddsNothing) {
   fs::path project = make_project("bad");
   const std::string p = project.string();
   const fs::path rec = project.parent_path() / "rec";
-  ASSERT_EQ(run_kiln({"-C", p, "-q", "add", (rec / "noise").string()}).status, 0);
+  ASSERT_EQ(run_kiln({"-C", p, "-q", "add", (rec / "noise").string()}).exit_code, 0);
   const fs::path bad = project.parent_path() / "bad" / "notes.wav";
   kiln::test::write_text(bad, "not audio at all\n");
   auto before = snapshot(project);
-  RunResult r = run_kiln({"-C", p, "-q", "add", (rec / "alarm").string(), bad.string()});
-  EXPECT_EQ(r.status, 1);
+  KilnRun r = run_kiln({"-C", p, "-q", "add", (rec / "alarm").string(), bad.string()});
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "kiln: error: " + bad.string() + ": not a readable audio file (Format not recognised.)\n");
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(snapshot(project), before);
 
   r = run_kiln({"-C", p, "add", (rec / "alarm").string(), (rec / "missing.wav").string()});
-  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find((rec / "missing.wav").string() + ": no such file or directory"), std::string::npos)
       << r.err;
   EXPECT_EQ(snapshot(project), before);
@@ -170,21 +170,21 @@ TEST(CliAddDataset, NotAProject) {
        {std::vector<std::string>{"dataset"}, std::vector<std::string>{"dataset", "list"},
         std::vector<std::string>{"add", dir.string()}}) {
     args.insert(args.begin(), {"-C", dir.string()});
-    RunResult r = run_kiln(args);
-    EXPECT_EQ(r.status, 1) << args[2];
+    KilnRun r = run_kiln(args);
+    EXPECT_EQ(r.exit_code, 1) << args[2];
     EXPECT_NE(r.err.find("not a Kiln project"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(fs::exists(dir / "data"));
 }
 
 TEST(CliAddDataset, Help) {
-  RunResult r = run_kiln({"add", "--help"});
-  EXPECT_EQ(r.status, 0);
+  KilnRun r = run_kiln({"add", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("--label"), std::string::npos);
   EXPECT_NE(r.out.find("first rule that applies"), std::string::npos);
   for (const char* sub : {"list", "relabel", "move", "remove"}) {
     r = run_kiln({"dataset", sub, "--help"});
-    EXPECT_EQ(r.status, 0) << sub;
+    EXPECT_EQ(r.exit_code, 0) << sub;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << sub;
   }
 }

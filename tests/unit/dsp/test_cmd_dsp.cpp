@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "golden_cases.h"
-#include "run_kiln.h"
+#include "support/kiln_cli.h"
 
 namespace {
 

@@ -60,7 +60,7 @@ BandFrames alarm_band_frames(const std::vector<float>& x, int sample_rate) {
 
 std::vector<double> window_tone_seconds(const BandFrames& f, double clip_seconds) {
   std::vector<double> out;
-  for (double s = 0; s + 2.0 <= clip_seconds + 1e-9; s += 0.5) {
+  for (double s = 0; s + 2.0 <= clip_seconds + 1e-9; s += 0.25) {
     int on = 0;
     for (std::size_t i = 0; i < f.fraction.size(); ++i) {
       double t0 = static_cast<double>(i) * f.hop_seconds;

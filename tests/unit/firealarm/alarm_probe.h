@@ -26,7 +26,7 @@ struct BandFrames {
 
 BandFrames alarm_band_frames(const std::vector<float>& samples, int sample_rate);
 
-// Seconds with fraction >= 0.2 inside each 2 s window at 0.5 s stride.
+// Seconds with fraction >= 0.2 inside each 2 s window at 0.25 s stride (the example's window increase).
 std::vector<double> window_tone_seconds(const BandFrames& frames, double clip_seconds);
 
 // Two tones in the band (fraction >= 0.25, within 40 dB of the loudest frame) each 0.35-0.95 s long (a 0.5 s

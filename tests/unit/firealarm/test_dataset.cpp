@@ -95,7 +95,7 @@ std::map<std::string, std::uint64_t> hashes(const fs::path& dir) {
 }
 
 nlohmann::json manifest(const fs::path& dir) {
-  return nlohmann::json::parse(slurp(dir / "manifest.json"));
+  return nlohmann::json::parse(slurp(dir / ".manifest.json"));
 }
 
 struct Totals {
@@ -121,7 +121,7 @@ Totals measure(const fs::path& dir) {
   return t;
 }
 
-// Every 2 s window (0.5 s stride) of every alarm clip holds >= 0.4 s of tone in the alarm band; no noise clip
+// Every 2 s window (0.25 s stride) of every alarm clip holds >= 0.4 s of tone in the alarm band; no noise clip
 // shows the temporal-three cadence, while most longer alarm clips do (the detector is not blind).
 void check_labels_are_honest(const fs::path& dir) {
   int windows = 0, long_alarms = 0, long_alarms_detected = 0;
@@ -186,7 +186,7 @@ TEST_F(FireAlarmData, DifferentSeedGivesDifferentAudio) {
   int shared = 0;
   for (const auto& [path, h] : hc) shared += audio_a.count(h);
   EXPECT_EQ(shared, 0);
-  EXPECT_NE(ha["manifest.json"], hc["manifest.json"]);
+  EXPECT_NE(ha[".manifest.json"], hc[".manifest.json"]);
 }
 
 TEST_F(FireAlarmData, FilesAreSixteenKilohertzMonoPcmAndMatchTheManifest) {
@@ -283,13 +283,13 @@ TEST_F(FireAlarmData, SecondRunIsCachedAndAnotherSizeRegenerates) {
   ToolRun first = run_generator("--out '" + dir.string() + "' --seed 3 --minutes 0.3");
   ASSERT_EQ(first.status, 0) << first.err;
   EXPECT_EQ(first.out.find("cached"), std::string::npos);
-  auto written = fs::last_write_time(dir / "manifest.json");
+  auto written = fs::last_write_time(dir / ".manifest.json");
   std::map<std::string, std::uint64_t> before = hashes(dir);
 
   ToolRun second = run_generator("--out '" + dir.string() + "' --seed 3 --minutes 0.3");
   ASSERT_EQ(second.status, 0) << second.err;
   EXPECT_NE(second.out.find("cached"), std::string::npos) << second.out;
-  EXPECT_EQ(fs::last_write_time(dir / "manifest.json"), written);
+  EXPECT_EQ(fs::last_write_time(dir / ".manifest.json"), written);
   EXPECT_EQ(hashes(dir), before);
 
   // A file gone missing is noticed: the dataset is made again, identical.
@@ -319,7 +319,7 @@ TEST_F(FireAlarmData, LeftoversOfAnInterruptedRunAreRemoved) {
   ToolRun r = run_generator("--out '" + dir.string() + "' --minutes 0.2 -q");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_FALSE(fs::exists(partial));
-  EXPECT_TRUE(fs::exists(dir / "manifest.json"));
+  EXPECT_TRUE(fs::exists(dir / ".manifest.json"));
 }
 
 // These need no Debian sounds: plain tests.

@@ -134,6 +134,27 @@ TEST(Classifier, SameSeedGivesBitIdenticalWeights) {
   EXPECT_FALSE(same_weights(a, c));
 }
 
+// Windows of one sample overlap, so validation takes whole samples: 13 samples of 8 windows per class and a
+// 20% share (20.8 windows) put 3 whole samples (24 windows) of each class in validation, where a split of
+// windows would take 21.
+TEST(Classifier, ValidationKeepsTheWindowsOfASampleTogether) {
+  FeatureSet train = synthetic_features(208, 2, 3);
+  for (std::size_t i = 0; i < train.count(); ++i) {
+    train.group.push_back(static_cast<std::int64_t>(train.y[i]) * 1000 +
+                          static_cast<std::int64_t>(i / 2 / 8));
+  }
+  ClassifierModel model =
+      train_classifier(train, labels_for(2), default_audio_network(), quick_settings(1), nullptr);
+  EXPECT_EQ(model.metadata.at("validation").at("windows").get<int>(), 48);
+  EXPECT_EQ(model.metadata.at("validation").at("samples").get<int>(), 6);
+
+  train.group.pop_back();
+  EXPECT_NE(error_of([&] {
+              train_classifier(train, labels_for(2), default_audio_network(), quick_settings(1), nullptr);
+            }).find("sample ids"),
+            std::string::npos);
+}
+
 TEST(Classifier, TrainsWithoutValidationWhenTooFewWindows) {
   FeatureSet train = synthetic_features(2, 2, 6);  // one window per class: none can be held out
   std::vector<EpochStats> epochs;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+std::string read_bytes(const std::filesystem::path& path);
+// Every regular file under dir: relative path -> content. Tests compare snapshots to show a failed command
+// changed nothing.
+std::map<std::string, std::string> snapshot(const std::filesystem::path& dir);
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);
 void write_f32(const std::filesystem::path& path, const std::vector<float>& values);

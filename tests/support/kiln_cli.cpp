@@ -1,4 +1,4 @@
-#include "run_kiln.h"
+#include "support/kiln_cli.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -11,19 +11,24 @@
 #include <stdexcept>
 
 namespace kiln::test {
-namespace {
-
-std::string slurp(const std::filesystem::path& path) {
+std::string read_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-}  // namespace
+std::map<std::string, std::string> snapshot(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  if (!std::filesystem::exists(dir)) return files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files[std::filesystem::relative(e.path(), dir).string()] = read_bytes(e.path());
+  }
+  return files;
+}
 
 TempDir::TempDir() {
   std::random_device rd;
   path_ = std::filesystem::temp_directory_path() /
-          ("kiln-dsp-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+          ("kiln-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   std::filesystem::create_directories(path_);
 }
 
@@ -67,8 +72,8 @@ KilnRun run_kiln(const std::vector<std::string>& args) {
   }
   KilnRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
+  r.out = read_bytes(out_path);
+  r.err = read_bytes(err_path);
   return r;
 }
 
