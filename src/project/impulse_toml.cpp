@@ -132,19 +132,6 @@ const std::vector<std::string> kLayerTypes = {"dense",      "conv1d",     "conv2
                                               "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
                                               "dropout",    "batch_norm", "flatten",    "reshape"};
 
-// Which keys each layer type accepts (besides "type").
-std::vector<std::string> layer_keys(const std::string& type) {
-  if (type == "dense") return {"units", "activation"};
-  if (type == "conv1d" || type == "conv2d")
-    return {"filters", "kernel_size", "strides", "padding", "activation"};
-  if (type == "depthwise_conv2d")
-    return {"kernel_size", "depth_multiplier", "strides", "padding", "activation"};
-  if (type.find("pool") != std::string::npos) return {"pool_size", "strides", "padding"};
-  if (type == "dropout") return {"rate"};
-  if (type == "reshape") return {"shape"};
-  return {};
-}
-
 LayerSpec parse_layer(const toml::table* t, int index, const std::string& file) {
   TableReader r(t, "[[learn.layers]] #" + std::to_string(index + 1), file);
   LayerSpec l;
@@ -279,6 +266,18 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
     }
   }
   return imp;
+}
+
+std::vector<std::string> layer_keys(const std::string& type) {
+  if (type == "dense") return {"units", "activation"};
+  if (type == "conv1d" || type == "conv2d")
+    return {"filters", "kernel_size", "strides", "padding", "activation"};
+  if (type == "depthwise_conv2d")
+    return {"kernel_size", "depth_multiplier", "strides", "padding", "activation"};
+  if (type.find("pool") != std::string::npos) return {"pool_size", "strides", "padding"};
+  if (type == "dropout") return {"rate"};
+  if (type == "reshape") return {"shape"};
+  return {};
 }
 
 }  // namespace kiln

@@ -15,6 +15,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/sha256.h"
+#include "project/impulse_toml.h"  // layer_keys
 #include "train/classifier.h"
 
 namespace kiln {
@@ -25,19 +26,6 @@ const char kMagic[] = "kiln-model";
 const int kVersion = 1;
 
 using nlohmann::json;
-
-// Which keys each layer type stores (besides "type"); the same set kiln.toml accepts.
-std::vector<std::string> layer_keys(const std::string& type) {
-  if (type == "dense") return {"units", "activation"};
-  if (type == "conv1d" || type == "conv2d")
-    return {"filters", "kernel_size", "strides", "padding", "activation"};
-  if (type == "depthwise_conv2d")
-    return {"kernel_size", "depth_multiplier", "strides", "padding", "activation"};
-  if (type.find("pool") != std::string::npos) return {"pool_size", "strides", "padding"};
-  if (type == "dropout") return {"rate"};
-  if (type == "reshape") return {"shape"};
-  return {};
-}
 
 json layer_to_json(const LayerSpec& l) {
   json j = {{"type", l.type}};

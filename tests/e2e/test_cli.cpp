@@ -23,7 +23,7 @@ using kiln::test::write_bytes;
 
 namespace {
 
-// Shared by every test: 2 minutes of generated recordings and one trained project, built by World.Build (the
+// Shared by every test: 6 minutes of generated recordings and one trained project, built by World.Build (the
 // ctest fixture) and read-only afterwards.
 struct World {
   fs::path root = KILN_E2E_WORLD;
@@ -41,7 +41,7 @@ std::string example_toml(int epochs) {
 }
 
 // A project with the example's impulse and the shared recordings, not yet trained.
-fs::path make_project(const fs::path& dir, int epochs = 12) {
+fs::path make_project(const fs::path& dir, int epochs = 20) {
   KilnRun r = run_kiln({"-q", "init", dir.string()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   write_bytes(dir / "kiln.toml", example_toml(epochs));
@@ -64,7 +64,7 @@ TEST(World, Build) {
   world = &kWorld;
   fs::remove_all(kWorld.root);
   fs::create_directories(kWorld.root);
-  std::string cmd = std::string("'") + KILN_FIREALARM_DATA + "' -q --seed 11 --minutes 2 --out '" +
+  std::string cmd = std::string("'") + KILN_FIREALARM_DATA + "' -q --seed 11 --minutes 6 --out '" +
                     kWorld.recordings.string() + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   make_project(kWorld.project);
@@ -137,8 +137,8 @@ TEST_F(Pipeline, TrainedModelSeparatesAlarmFromNoise) {
   nlohmann::json m = json_file(world->project / "out/metrics.json");
   EXPECT_EQ(m["labels"], (nlohmann::json{"alarm", "noise"}));
   EXPECT_GT(m["total"].get<int>(), 0);
-  // 2 minutes of data and 12 epochs: far from the demo's accuracy, but far above chance.
-  EXPECT_GE(m["accuracy"].get<double>(), 0.8) << m.dump();
+  // 6 minutes of data (7 test recordings) and 20 epochs: far from the demo's accuracy, but far above chance.
+  EXPECT_GE(m["accuracy"].get<double>(), 0.75) << m.dump();
   nlohmann::json h = json_file(world->project / "out/training-history.json");
   EXPECT_FALSE(h.empty());
 

@@ -9,22 +9,14 @@
 
 #include "core/error.h"
 #include "dsp/mfe.h"
+#include "support/error_of.h"
 
 namespace {
 
 using kiln::Error;
 using Params = std::map<std::string, double>;
 
-// The message of the Error that f throws ("" when it does not throw).
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using kiln::test::error_of;
 
 #define EXPECT_ERROR_CONTAINS(expr, text)                          \
   EXPECT_NE(error_of([&] { expr; }).find(text), std::string::npos) \

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "support/error_of.h"
 #include "train/classifier.h"
 #include "train_test_data.h"
 
@@ -39,15 +40,7 @@ bool same_weights(const ClassifierModel& a, const ClassifierModel& b) {
   return true;
 }
 
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(Classifier, DefaultNetworkLearnsASyntheticProblem) {
   FeatureSet train = synthetic_features(300, 3, 1);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "support/error_of.h"
 #include "train/classifier.h"
 #include "train/layer_geometry.h"
 
@@ -35,16 +36,7 @@ LayerSpec pool(const std::string& type, int size, const std::string& padding) {
   return l;
 }
 
-// The message of the kiln::Error that `f` throws ("" when it does not throw).
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(LayerStack, DefaultAudioNetworkShapes) {
   Shapes shapes = check_layers(default_audio_network(), {199, 40}, 2);
