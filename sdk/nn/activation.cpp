@@ -1,0 +1,34 @@
+#include "nn/activation.h"
+
+#include "nn/quant_math.h"
+
+namespace kiln {
+namespace nn {
+
+void activation_s8_params(Activation activation, float input_scale, int32_t input_zp, float output_scale,
+                          int32_t output_zp, ActivationParams* p) {
+  int shift = 0;
+  quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &p->multiplier,
+                      &shift);
+  p->shift = shift;
+  p->input_zero_point = input_zp;
+  p->output_zero_point = output_zp;
+  quantized_activation_range(activation, output_scale, output_zp, -128, 127, &p->act_min, &p->act_max);
+}
+
+void activation_s8(const ActivationParams& p, int32_t count, const int8_t* input, int8_t* output) {
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t v = p.output_zero_point +
+                      multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift);
+    output[i] = static_cast<int8_t>(clamp_i32(v, p.act_min, p.act_max));
+  }
+}
+
+void activation_f32(Activation activation, int32_t count, const float* input, float* output) {
+  float lo, hi;
+  float_activation_range(activation, &lo, &hi);
+  for (int32_t i = 0; i < count; ++i) output[i] = clamp_f32(input[i], lo, hi);
+}
+
+}  // namespace nn
+}  // namespace kiln

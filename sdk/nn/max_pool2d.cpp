@@ -1,0 +1,74 @@
+#include "nn/max_pool2d.h"
+
+#include "nn/quant_math.h"
+
+namespace kiln {
+namespace nn {
+
+namespace {
+
+inline void window(int32_t out, int32_t stride, int32_t pad, int32_t filter, int32_t in, int32_t* start,
+                   int32_t* end) {
+  const int32_t origin = out * stride - pad;
+  *start = origin < 0 ? 0 : origin;
+  *end = origin + filter < in ? origin + filter : in;
+}
+
+}  // namespace
+
+void max_pool2d_s8(const PoolParams& pool, int32_t act_min, int32_t act_max, const Dims& input_dims,
+                   const int8_t* input, const Dims& output_dims, int8_t* output) {
+  const int32_t c_count = input_dims.c;
+  for (int32_t b = 0; b < output_dims.n; ++b) {
+    for (int32_t oy = 0; oy < output_dims.h; ++oy) {
+      int32_t y0, y1;
+      window(oy, pool.stride_h, pool.pad_h, pool.filter_h, input_dims.h, &y0, &y1);
+      for (int32_t ox = 0; ox < output_dims.w; ++ox) {
+        int32_t x0, x1;
+        window(ox, pool.stride_w, pool.pad_w, pool.filter_w, input_dims.w, &x0, &x1);
+        for (int32_t c = 0; c < c_count; ++c) {
+          int32_t best = -128;
+          for (int32_t y = y0; y < y1; ++y) {
+            for (int32_t x = x0; x < x1; ++x) {
+              const int32_t v =
+                  input[((static_cast<int64_t>(b) * input_dims.h + y) * input_dims.w + x) * c_count + c];
+              if (v > best) best = v;
+            }
+          }
+          output[((static_cast<int64_t>(b) * output_dims.h + oy) * output_dims.w + ox) * c_count + c] =
+              static_cast<int8_t>(clamp_i32(best, act_min, act_max));
+        }
+      }
+    }
+  }
+}
+
+void max_pool2d_f32(const PoolParams& pool, const FloatActivation& act, const Dims& input_dims,
+                    const float* input, const Dims& output_dims, float* output) {
+  const int32_t c_count = input_dims.c;
+  for (int32_t b = 0; b < output_dims.n; ++b) {
+    for (int32_t oy = 0; oy < output_dims.h; ++oy) {
+      int32_t y0, y1;
+      window(oy, pool.stride_h, pool.pad_h, pool.filter_h, input_dims.h, &y0, &y1);
+      for (int32_t ox = 0; ox < output_dims.w; ++ox) {
+        int32_t x0, x1;
+        window(ox, pool.stride_w, pool.pad_w, pool.filter_w, input_dims.w, &x0, &x1);
+        for (int32_t c = 0; c < c_count; ++c) {
+          float best = -3.402823466e+38f;
+          for (int32_t y = y0; y < y1; ++y) {
+            for (int32_t x = x0; x < x1; ++x) {
+              const float v =
+                  input[((static_cast<int64_t>(b) * input_dims.h + y) * input_dims.w + x) * c_count + c];
+              if (v > best) best = v;
+            }
+          }
+          output[((static_cast<int64_t>(b) * output_dims.h + oy) * output_dims.w + ox) * c_count + c] =
+              clamp_f32(best, act.act_min, act.act_max);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace nn
+}  // namespace kiln

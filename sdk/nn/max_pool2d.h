@@ -1,0 +1,18 @@
+// MAX_POOL_2D: the maximum over the window clipped to the input.
+#ifndef KILN_NN_MAX_POOL2D_H
+#define KILN_NN_MAX_POOL2D_H
+
+#include "nn/kernel_types.h"
+
+namespace kiln {
+namespace nn {
+
+void max_pool2d_s8(const PoolParams& pool, int32_t act_min, int32_t act_max, const Dims& input_dims,
+                   const int8_t* input, const Dims& output_dims, int8_t* output);
+void max_pool2d_f32(const PoolParams& pool, const FloatActivation& act, const Dims& input_dims,
+                    const float* input, const Dims& output_dims, float* output);
+
+}  // namespace nn
+}  // namespace kiln
+
+#endif  // KILN_NN_MAX_POOL2D_H

@@ -1,0 +1,48 @@
+#include "nn/quantize.h"
+
+#include <math.h>
+
+#include "nn/quant_math.h"
+
+namespace kiln {
+namespace nn {
+
+void quantize_f32_s8(float scale, int32_t zero_point, int32_t count, const float* input, int8_t* output) {
+  for (int32_t i = 0; i < count; ++i) {
+    float r = roundf(input[i] / scale);
+    // Clamp before converting: the final clamp to int8 makes any value beyond +-2^30 equivalent, and the
+    // conversion of NaN or huge values to int32 would be undefined.
+    if (!(r > -1073741824.0f)) r = -1073741824.0f;
+    if (r > 1073741824.0f) r = 1073741824.0f;
+    output[i] = static_cast<int8_t>(clamp_i32(static_cast<int32_t>(r) + zero_point, -128, 127));
+  }
+}
+
+void requantize_params(float input_scale, int32_t input_zp, float output_scale, int32_t output_zp,
+                       RequantizeParams* p) {
+  const double effective = static_cast<double>(input_scale) / static_cast<double>(output_scale);
+  int shift = 0;
+  quantize_multiplier(effective, &p->multiplier, &shift);
+  p->shift = shift;
+  p->input_zero_point = input_zp;
+  p->output_zero_point = output_zp;
+}
+
+void requantize_s8_s8(const RequantizeParams& p, int32_t count, const int8_t* input, int8_t* output) {
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift) +
+                      p.output_zero_point;
+    output[i] = static_cast<int8_t>(clamp_i32(v, -128, 127));
+  }
+}
+
+void requantize_s16_s8(const RequantizeParams& p, int32_t count, const int16_t* input, int8_t* output) {
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift) +
+                      p.output_zero_point;
+    output[i] = static_cast<int8_t>(clamp_i32(v, -128, 127));
+  }
+}
+
+}  // namespace nn
+}  // namespace kiln

@@ -1,0 +1,26 @@
+// SOFTMAX over the last dimension. int8 follows TFLite's fixed-point algorithm: input differences to the row
+// maximum are rescaled by beta * input_scale into Q5.26, exponentiated in fixed point, accumulated in Q12.19,
+// and divided through a fixed-point reciprocal; output scale is 1/256 with zero point -128.
+#ifndef KILN_NN_SOFTMAX_H
+#define KILN_NN_SOFTMAX_H
+
+#include <stdint.h>
+
+namespace kiln {
+namespace nn {
+
+struct SoftmaxParams {
+  int32_t input_multiplier;
+  int32_t input_left_shift;
+  int32_t diff_min;
+};
+
+void softmax_s8_params(float beta, float input_scale, SoftmaxParams* params);
+void softmax_s8(const SoftmaxParams& params, int32_t rows, int32_t depth, const int8_t* input,
+                int8_t* output);
+void softmax_f32(float beta, int32_t rows, int32_t depth, const float* input, float* output);
+
+}  // namespace nn
+}  // namespace kiln
+
+#endif  // KILN_NN_SOFTMAX_H
