@@ -13,6 +13,11 @@
 using namespace kiln_nn_test;
 namespace nn = kiln::nn;
 
+// The sanitizer build names its suites differently, so ctest lists both variants.
+#ifndef KILN_NN_ROBUSTNESS
+#define KILN_NN_ROBUSTNESS Robustness
+#endif
+
 namespace {
 
 struct Rng {
@@ -49,9 +54,9 @@ nn::Status exercise(const uint8_t* data, size_t size, bool run) {
   return s;
 }
 
-class Robustness : public ::testing::TestWithParam<std::string> {};
+class KILN_NN_ROBUSTNESS : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(Robustness, TruncatedFilesAreRejected) {
+TEST_P(KILN_NN_ROBUSTNESS, TruncatedFilesAreRejected) {
   const std::vector<uint8_t> bytes = read_file(GetParam());
   ASSERT_FALSE(bytes.empty());
   // Every length up to 4 KiB, then 256 lengths spread over the rest of the file.
@@ -67,7 +72,7 @@ TEST_P(Robustness, TruncatedFilesAreRejected) {
   }
 }
 
-TEST_P(Robustness, MutatedFilesFailCleanlyOrRun) {
+TEST_P(KILN_NN_ROBUSTNESS, MutatedFilesFailCleanlyOrRun) {
   const std::vector<uint8_t> original = read_file(GetParam());
   ASSERT_FALSE(original.empty());
   Rng rng{0x9E3779B9u ^ static_cast<uint32_t>(original.size())};
@@ -108,7 +113,7 @@ std::vector<std::string> models() {
   return all_model_files();
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, Robustness, ::testing::ValuesIn(models()),
+INSTANTIATE_TEST_SUITE_P(Models, KILN_NN_ROBUSTNESS, ::testing::ValuesIn(models()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param.substr(info.param.find_last_of('/') + 1);
                            name = name.substr(0, name.size() - 7);
@@ -116,9 +121,9 @@ INSTANTIATE_TEST_SUITE_P(Models, Robustness, ::testing::ValuesIn(models()),
                              if (!isalnum(static_cast<unsigned char>(c))) c = '_';
                            return name;
                          });
-GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Robustness);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(KILN_NN_ROBUSTNESS);
 
-TEST(Robustness, EmptyAndTinyInputs) {
+TEST(KILN_NN_ROBUSTNESS, EmptyAndTinyInputs) {
   nn::Model m;
   EXPECT_EQ(nn::model_load(&m, nullptr, 0), nn::kNullArgument);
   const uint8_t zeros[64] = {};
