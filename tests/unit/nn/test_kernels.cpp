@@ -54,10 +54,10 @@ TEST(QuantMath, RoundingIsHalfAwayFromZero) {
   EXPECT_EQ(rounding_divide_by_pot(5, 1), 3);
   EXPECT_EQ(rounding_divide_by_pot(-5, 1), -3);
   EXPECT_EQ(rounding_divide_by_pot(4, 1), 2);
-  EXPECT_EQ(rounding_divide_by_pot(-6, 2), -2);                  // -1.5 -> -2
-  EXPECT_EQ(multiply_by_quantized_multiplier(3, kOne, 0), 2);    // 1.5 -> 2
+  EXPECT_EQ(rounding_divide_by_pot(-6, 2), -2);                // -1.5 -> -2
+  EXPECT_EQ(multiply_by_quantized_multiplier(3, kOne, 0), 2);  // 1.5 -> 2
   // The doubling high multiply nudges negative ties towards zero (gemmlowp), unlike the shift.
-  EXPECT_EQ(multiply_by_quantized_multiplier(-3, kOne, 0), -1);  // -1.5 -> -1
+  EXPECT_EQ(multiply_by_quantized_multiplier(-3, kOne, 0), -1);   // -1.5 -> -1
   EXPECT_EQ(multiply_by_quantized_multiplier(-6, kOne, -1), -2);  // -3 / 2 = -1.5 -> -2
   EXPECT_EQ(multiply_by_quantized_multiplier(100, kOne, 1), 100);
   EXPECT_EQ(multiply_by_quantized_multiplier(100, kOne, -2), 13);  // 12.5 -> 13
