@@ -1,5 +1,5 @@
-// kiln classify FILE: slide the impulse's window over a recording of any length and print, per window, the time,
-// the top label and every label's score.
+// kiln classify FILE: slide the impulse's window over a recording of any length and print, per window, the
+// time, the top label and every label's score.
 #include <algorithm>
 #include <cstdio>
 
@@ -15,9 +15,11 @@ namespace kiln::cli {
 void register_classify(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("classify", "Classify a recording window by window with the trained model");
   static std::string file;
-  cmd->add_option("FILE", file, "Recording (WAV/FLAC/OGG, CSV or Edge Impulse JSON) of any length")->required();
+  cmd->add_option("FILE", file, "Recording (WAV/FLAC/OGG, CSV or Edge Impulse JSON) of any length")
+      ->required();
   cmd->footer(
-      "\nWindows follow [input] in kiln.toml (size and increase). A recording shorter than one window is zero-padded\n"
+      "\nWindows follow [input] in kiln.toml (size and increase). A recording shorter than one window is "
+      "zero-padded\n"
       "when zero_pad = true, and refused otherwise.");
   cmd->callback([&ctx] {
     ProjectPaths paths{ctx.project_dir};
@@ -29,7 +31,8 @@ void register_classify(CLI::App& app, Context& ctx) {
     SampleData data = read_sample_file(file, imp.input);
     FeatureTable t = signal_features(data.values, imp, file);
     if (model.input_shape != t.shape) {
-      throw Error(paths.model().string() + ": the model was trained on features of another shape than kiln.toml " +
+      throw Error(paths.model().string() +
+                  ": the model was trained on features of another shape than kiln.toml " +
                   "now gives (retrain with `kiln train`)");
     }
     std::vector<float> scores = predict(model, t.values.data(), t.windows.size());

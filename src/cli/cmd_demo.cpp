@@ -71,7 +71,8 @@ void register_demo(CLI::App& app, Context& ctx) {
   cmd->add_option("--minutes", minutes, "Minutes of audio to synthesize")->capture_default_str();
   cmd->add_flag("--fresh", fresh, "Start the project over (the recordings stay cached)");
   cmd->footer(
-      "\nSteps: kiln-firealarm-data builds DIR/recordings/{alarm,noise}/*.wav from a synthesized temporal-three\n"
+      "\nSteps: kiln-firealarm-data builds DIR/recordings/{alarm,noise}/*.wav from a synthesized "
+      "temporal-three\n"
       "smoke alarm and real recordings from Debian packages; then the equivalent of\n"
       "  kiln init DIR/project && kiln add DIR/recordings && kiln train && kiln test\n"
       "with examples/fire-alarm/kiln.toml as the impulse.");
@@ -137,20 +138,23 @@ void register_demo(CLI::App& app, Context& ctx) {
     nlohmann::json tested = run_test(pctx);
     double t_test = seconds_since(t);
 
-    nlohmann::json timing = {{"recordings_s", t_data}, {"ingest_s", t_add},     {"features_and_train_s", t_train},
-                             {"test_s", t_test},       {"total_s", seconds_since(t0)}};
+    nlohmann::json timing = {{"recordings_s", t_data},
+                             {"ingest_s", t_add},
+                             {"features_and_train_s", t_train},
+                             {"test_s", t_test},
+                             {"total_s", seconds_since(t0)}};
     if (ctx.json) {
-      std::printf("%s\n", nlohmann::json{{"project", project.string()},
-                                         {"train", trained},
-                                         {"test", tested},
-                                         {"timing", timing}}
-                              .dump(2)
-                              .c_str());
+      std::printf("%s\n",
+                  nlohmann::json{
+                      {"project", project.string()}, {"train", trained}, {"test", tested}, {"timing", timing}}
+                      .dump(2)
+                      .c_str());
     } else {
-      std::printf("\nDemo finished in %.0f s (recordings %.0f s, ingest %.0f s, features+training %.0f s, "
-                  "test %.0f s).\nProject: %s  (try: kiln -C %s classify FILE.wav)\n",
-                  seconds_since(t0), t_data, t_add, t_train, t_test, project.string().c_str(),
-                  project.string().c_str());
+      std::printf(
+          "\nDemo finished in %.0f s (recordings %.0f s, ingest %.0f s, features+training %.0f s, "
+          "test %.0f s).\nProject: %s  (try: kiln -C %s classify FILE.wav)\n",
+          seconds_since(t0), t_data, t_add, t_train, t_test, project.string().c_str(),
+          project.string().c_str());
     }
   });
 }

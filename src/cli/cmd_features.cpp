@@ -14,14 +14,16 @@ namespace {
 // File-name-safe version of a sample name or label.
 std::string safe_name(const std::string& s) {
   std::string out;
-  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  for (char c : s)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
   return out.empty() ? "_" : out;
 }
 
 }  // namespace
 
 void register_features(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("features", "Compute the processing block's features for every window (cached)");
+  auto* cmd =
+      app.add_subcommand("features", "Compute the processing block's features for every window (cached)");
   static std::string category = "all";
   static std::string png_dir;
   static int png_limit = 0;
@@ -31,7 +33,8 @@ void register_features(CLI::App& app, Context& ctx) {
   cmd->add_option("--png", png_dir, "Also write a spectrogram PNG per window into DIR/<label>/");
   cmd->add_option("--png-limit", png_limit, "At most this many PNGs per label (0 = all)");
   cmd->footer(
-      "\nFeatures are cached in out/features/, keyed by sample content and block parameters: a second run, or\n"
+      "\nFeatures are cached in out/features/, keyed by sample content and block parameters: a second run, "
+      "or\n"
       "`kiln train`, reads them back. Changing a [dsp] or window setting recomputes only what changed.");
   cmd->callback([&ctx] {
     Session s = open_session(ctx);
@@ -60,20 +63,16 @@ void register_features(CLI::App& app, Context& ctx) {
     }
 
     if (ctx.json) {
-      nlohmann::json j = {{"windows", t.windows.size()},
-                          {"shape", t.shape},
-                          {"samples", stats.samples},
-                          {"cached", stats.cached},
-                          {"computed", stats.computed},
-                          {"skipped_short", stats.skipped},
-                          {"windows_per_label", per_label},
-                          {"png_written", pngs}};
+      nlohmann::json j = {{"windows", t.windows.size()},    {"shape", t.shape},
+                          {"samples", stats.samples},       {"cached", stats.cached},
+                          {"computed", stats.computed},     {"skipped_short", stats.skipped},
+                          {"windows_per_label", per_label}, {"png_written", pngs}};
       std::printf("%s\n", j.dump(2).c_str());
       return;
     }
     std::printf("%zu windows from %zu samples, features %d x %d per window (%zu computed, %zu from cache)\n",
-                t.windows.size(), stats.samples, t.shape[0], t.shape.size() > 1 ? t.shape[1] : 1, stats.computed,
-                stats.cached);
+                t.windows.size(), stats.samples, t.shape[0], t.shape.size() > 1 ? t.shape[1] : 1,
+                stats.computed, stats.cached);
     for (const auto& [label, n] : per_label) std::printf("  %-16s %6d windows\n", label.c_str(), n);
     if (stats.skipped) {
       std::printf("  %zu samples shorter than one window were skipped (zero_pad = false)\n", stats.skipped);

@@ -8,7 +8,8 @@
 namespace kiln::cli {
 
 void register_init(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("init", "Create a new project: DIR/kiln.toml (the impulse), DIR/data, DIR/out");
+  auto* cmd =
+      app.add_subcommand("init", "Create a new project: DIR/kiln.toml (the impulse), DIR/data, DIR/out");
   static std::string dir;
   static std::string name;
   static double frequency = 16000;
@@ -18,9 +19,11 @@ void register_init(CLI::App& app, Context& ctx) {
   cmd->add_option("--name", name, "Project name (default: the directory name)");
   cmd->add_option("--frequency", frequency, "Sampling frequency of the impulse in Hz")->capture_default_str();
   cmd->add_option("--window-ms", window_ms, "Window size in milliseconds")->capture_default_str();
-  cmd->add_option("--increase-ms", increase_ms, "Window increase (stride) in milliseconds")->capture_default_str();
+  cmd->add_option("--increase-ms", increase_ms, "Window increase (stride) in milliseconds")
+      ->capture_default_str();
   cmd->footer(
-      "\nThe new kiln.toml describes an audio impulse: windows -> MFE -> a small 1-D CNN classifier. Edit it to "
+      "\nThe new kiln.toml describes an audio impulse: windows -> MFE -> a small 1-D CNN classifier. Edit it "
+      "to "
       "change\nany setting; docs/kiln-toml.md documents every key.");
   cmd->callback([&ctx] {
     Impulse imp;
@@ -35,8 +38,8 @@ void register_init(CLI::App& app, Context& ctx) {
     if (ctx.json) {
       std::printf("%s\n", nlohmann::json{{"project", path.string()}, {"name", imp.name}}.dump(2).c_str());
     } else {
-      std::printf("Created project '%s' in %s\n  next: kiln -C %s add --label LABEL FILES...\n", imp.name.c_str(),
-                  path.string().c_str(), path.string().c_str());
+      std::printf("Created project '%s' in %s\n  next: kiln -C %s add --label LABEL FILES...\n",
+                  imp.name.c_str(), path.string().c_str(), path.string().c_str());
     }
   });
 }

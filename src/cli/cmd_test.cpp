@@ -56,11 +56,13 @@ nlohmann::json run_test(const Context& ctx) {
   ClassifierModel model = load_model(s.paths.model());
   FeatureTable test = split_features(s, "test", ctx);
   if (test.windows.empty()) {
-    throw Error(s.paths.data().string() + ": no test windows (add samples with `kiln add --category test`, or " +
+    throw Error(s.paths.data().string() +
+                ": no test windows (add samples with `kiln add --category test`, or " +
                 "`--category split`)");
   }
   if (model.input_shape != test.shape) {
-    throw Error(s.paths.model().string() + ": the model was trained on features of another shape than kiln.toml " +
+    throw Error(s.paths.model().string() +
+                ": the model was trained on features of another shape than kiln.toml " +
                 "now gives (retrain with `kiln train`)");
   }
   std::vector<int> truth;
@@ -86,7 +88,8 @@ nlohmann::json run_test(const Context& ctx) {
   in.project_name = s.impulse.name;
   in.generated_at = now_utc();
   in.impulse_summary = {
-      {"Input", s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
+      {"Input",
+       s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
       {"Window", std::to_string(s.impulse.input.window_size_ms) + " ms, increase " +
                      std::to_string(s.impulse.input.window_increase_ms) + " ms" +
                      (s.impulse.input.zero_pad ? ", zero-padded" : "")},
@@ -119,7 +122,8 @@ nlohmann::json run_test(const Context& ctx) {
     if (static_cast<int>(top) == truth[i]) continue;
     in.misclassified.push_back({test.windows[i].sample_name, test.windows[i].start_s, test.windows[i].label,
                                 model.labels[top], std::vector<float>(sc, sc + classes), test.shape[0],
-                                test.shape[1], std::vector<float>(test.row(i), test.row(i) + test.row_size())});
+                                test.shape[1],
+                                std::vector<float>(test.row(i), test.row(i) + test.row_size())});
   }
   write_file_atomic(s.paths.report(), render_html_report(in));
 
@@ -127,16 +131,19 @@ nlohmann::json run_test(const Context& ctx) {
     std::printf("\n%s\n", confusion_table(m, ::isatty(STDOUT_FILENO) != 0).c_str());
     std::printf("Accuracy %.2f%% on %d test windows (%d uncertain below %.2f)\n", 100 * m.accuracy, m.total,
                 m.uncertain_total, m.threshold);
-    std::printf("Metrics: %s\nReport:  %s\n", s.paths.metrics().string().c_str(), s.paths.report().string().c_str());
+    std::printf("Metrics: %s\nReport:  %s\n", s.paths.metrics().string().c_str(),
+                s.paths.report().string().c_str());
   }
   metrics["report"] = s.paths.report().string();
   return metrics;
 }
 
 void register_test(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("test", "Classify the test split: accuracy, F1, confusion matrix, HTML report");
+  auto* cmd =
+      app.add_subcommand("test", "Classify the test split: accuracy, F1, confusion matrix, HTML report");
   cmd->footer(
-      "\nWrites out/metrics.json and out/report.html (self-contained: open it in any browser). Windows whose top\n"
+      "\nWrites out/metrics.json and out/report.html (self-contained: open it in any browser). Windows whose "
+      "top\n"
       "score is below [test].uncertain_threshold are counted as uncertain.");
   cmd->callback([&ctx] {
     nlohmann::json j = run_test(ctx);

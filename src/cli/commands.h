@@ -1,6 +1,7 @@
 // Each `kiln` subcommand lives in its own cmd_<name>.cpp and registers itself on the root app here.
 // A command's callback does its work and throws kiln::Error on a problem the user can fix; main() prints the
-// message ("kiln: error: ...") and exits 1. The steps the demo chains (train, test) are also callable directly.
+// message ("kiln: error: ...") and exits 1. The steps the demo chains (train, test) are also callable
+// directly.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -24,8 +24,9 @@ FeatureTable split_features(const Session& s, const std::string& category, const
     if (category == "all" || r.category == category) samples.push_back(r);
   }
   Progress bar("features " + category, samples.size(), ctx.quiet);
-  FeatureTable t = dataset_features(s.dataset, samples, s.impulse, s.paths.feature_cache(), feature_threads(),
-                                    [&](std::size_t done, std::size_t) { bar.set(done); }, stats);
+  FeatureTable t = dataset_features(
+      s.dataset, samples, s.impulse, s.paths.feature_cache(), feature_threads(),
+      [&](std::size_t done, std::size_t) { bar.set(done); }, stats);
   bar.finish();
   return t;
 }

@@ -19,7 +19,8 @@ struct Session {
 
 Session open_session(const Context& ctx);
 
-// Features of every window of the samples in `category` ("train", "test" or "all"), from the cache when possible.
+// Features of every window of the samples in `category` ("train", "test" or "all"), from the cache when
+// possible.
 FeatureTable split_features(const Session& s, const std::string& category, const Context& ctx,
                             FeatureStats* stats = nullptr);
 

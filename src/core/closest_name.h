@@ -1,4 +1,5 @@
-// "Did you mean ...?" for mistyped keys and names: the candidate with the smallest edit distance, if it is close.
+// "Did you mean ...?" for mistyped keys and names: the candidate with the smallest edit distance, if it is
+// close.
 #pragma once
 
 #include <string>

@@ -1,8 +1,8 @@
 #include "data/sample_reader.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 

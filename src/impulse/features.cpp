@@ -30,9 +30,9 @@ struct SampleFeatures {
 std::string cache_key(const SampleRecord& s, const Impulse& imp) {
   std::ostringstream k;
   k.precision(17);
-  k << "kiln-features-1|" << s.hash << "|" << imp.dsp.block << "|" << imp.dsp.version << "|" << imp.input.frequency
-    << "|" << imp.input.axes << "|" << imp.input.window_size_ms << "|" << imp.input.window_increase_ms << "|"
-    << imp.input.zero_pad;
+  k << "kiln-features-1|" << s.hash << "|" << imp.dsp.block << "|" << imp.dsp.version << "|"
+    << imp.input.frequency << "|" << imp.input.axes << "|" << imp.input.window_size_ms << "|"
+    << imp.input.window_increase_ms << "|" << imp.input.zero_pad;
   for (const auto& [name, v] : imp.dsp.params) k << "|" << name << "=" << v;
   return sha256_hex(k.str());
 }
@@ -64,7 +64,8 @@ std::string serialize(const SampleFeatures& f, std::size_t row) {
   return bytes;
 }
 
-// Returns false when the file is missing or not a valid cache entry for this row size (then it is recomputed).
+// Returns false when the file is missing or not a valid cache entry for this row size (then it is
+// recomputed).
 bool deserialize(const std::filesystem::path& path, std::size_t row, SampleFeatures* f) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return false;
@@ -107,7 +108,8 @@ std::vector<int> window_feature_shape(const Impulse& imp) {
   return {s.frames, s.values};
 }
 
-FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& imp, const std::string& name) {
+FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& imp,
+                             const std::string& name) {
   FeatureTable t;
   t.shape = window_feature_shape(imp);
   std::size_t length = interleaved.size() / static_cast<std::size_t>(imp.input.axes);
@@ -129,9 +131,10 @@ FeatureTable signal_features(const std::vector<float>& interleaved, const Impuls
   return t;
 }
 
-FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRecord>& samples, const Impulse& imp,
-                              const std::filesystem::path& cache_dir, int threads,
-                              const std::function<void(std::size_t, std::size_t)>& progress, FeatureStats* stats) {
+FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRecord>& samples,
+                              const Impulse& imp, const std::filesystem::path& cache_dir, int threads,
+                              const std::function<void(std::size_t, std::size_t)>& progress,
+                              FeatureStats* stats) {
   FeatureTable table;
   table.shape = window_feature_shape(imp);
   const std::size_t row = table.row_size();

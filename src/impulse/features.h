@@ -1,7 +1,7 @@
 // Features: every window of every sample through the impulse's processing block (sdk/dsp, via dsp_block.h).
 // Results are cached on disk per sample, keyed by the sample's content hash and everything that shapes its
-// features (block, version, parameters, frequency, window settings), so a second `kiln features` or `kiln train`
-// reads them back instead of recomputing.
+// features (block, version, parameters, frequency, window settings), so a second `kiln features` or `kiln
+// train` reads them back instead of recomputing.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +25,8 @@ struct WindowInfo {
 };
 
 struct FeatureTable {
-  std::vector<int> shape;          // per window, e.g. {frames, num_filters}
-  std::vector<float> values;       // windows.size() * row_size()
+  std::vector<int> shape;     // per window, e.g. {frames, num_filters}
+  std::vector<float> values;  // windows.size() * row_size()
   std::vector<WindowInfo> windows;
   std::size_t row_size() const;
   const float* row(std::size_t i) const { return values.data() + i * row_size(); }
@@ -44,7 +44,8 @@ std::vector<int> window_feature_shape(const Impulse& impulse);
 
 // Features of every window of one in-memory signal (used by `kiln classify`). Throws Error when the signal is
 // shorter than a window and zero-padding is off.
-FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& impulse, const std::string& name);
+FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& impulse,
+                             const std::string& name);
 
 // Features of every window of `samples`, in sample order then window order. Uses and fills the cache in
 // `cache_dir`; `threads` workers; `progress(done, total)` is called from the calling thread.

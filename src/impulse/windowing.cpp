@@ -27,8 +27,8 @@ WindowPlan plan_windows(std::size_t sample_length, const InputSettings& input) {
   return plan;
 }
 
-void extract_window(const std::vector<float>& interleaved, int axes, std::size_t start, std::size_t window_samples,
-                    float* out) {
+void extract_window(const std::vector<float>& interleaved, int axes, std::size_t start,
+                    std::size_t window_samples, float* out) {
   std::size_t total = window_samples * static_cast<std::size_t>(axes);
   std::size_t from = start * static_cast<std::size_t>(axes);
   std::size_t available = from < interleaved.size() ? std::min(total, interleaved.size() - from) : 0;

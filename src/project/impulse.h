@@ -11,12 +11,12 @@ namespace kiln {
 
 // [input]: how raw samples become windows.
 struct InputSettings {
-  std::string type = "audio";      // "audio" or "timeseries"
-  double frequency = 16000.0;      // Hz; every sample is resampled to this on ingest
-  int axes = 1;                    // 1 for audio
-  int window_size_ms = 2000;       // one classification window
-  int window_increase_ms = 500;    // stride between windows of one sample
-  bool zero_pad = true;            // pad samples shorter than one window (else they are refused)
+  std::string type = "audio";    // "audio" or "timeseries"
+  double frequency = 16000.0;    // Hz; every sample is resampled to this on ingest
+  int axes = 1;                  // 1 for audio
+  int window_size_ms = 2000;     // one classification window
+  int window_increase_ms = 500;  // stride between windows of one sample
+  bool zero_pad = true;          // pad samples shorter than one window (else they are refused)
 };
 
 // [dsp]: the processing block. Parameter names are Edge Impulse's (frame_length, noise_floor_db, ...).
@@ -46,7 +46,7 @@ struct LayerSpec {
 // [learn]: the learning block.
 struct LearnSettings {
   std::string block = "classifier";
-  std::vector<LayerSpec> layers;    // empty = the default audio network for the input shape
+  std::vector<LayerSpec> layers;  // empty = the default audio network for the input shape
 };
 
 // [train]
@@ -56,7 +56,7 @@ struct TrainSettings {
   int batch_size = 32;
   double validation_split = 0.2;
   std::uint64_t seed = 1;
-  int threads = 1;                  // libtorch intra-op threads; >1 may break bit-exact determinism
+  int threads = 1;  // libtorch intra-op threads; >1 may break bit-exact determinism
 };
 
 // [test]
@@ -66,7 +66,7 @@ struct TestSettings {
 
 // [dataset]
 struct DatasetSettings {
-  double test_ratio = 0.1;           // share of samples that `--category split` puts in the test set
+  double test_ratio = 0.1;  // share of samples that `--category split` puts in the test set
 };
 
 struct Impulse {

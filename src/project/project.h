@@ -1,5 +1,5 @@
-// A Kiln project is a directory: kiln.toml (the impulse), data/ (samples + SQLite index), out/ (features cache,
-// model, metrics, report).
+// A Kiln project is a directory: kiln.toml (the impulse), data/ (samples + SQLite index), out/ (features
+// cache, model, metrics, report).
 #pragma once
 
 #include <filesystem>
@@ -21,8 +21,8 @@ struct ProjectPaths {
   std::filesystem::path report() const { return out() / "report.html"; }
 };
 
-// Reads and validates dir/kiln.toml (including the DSP block's parameter names and ranges). Throws kiln::Error
-// naming the file when the directory is not a project or the file is invalid.
+// Reads and validates dir/kiln.toml (including the DSP block's parameter names and ranges). Throws
+// kiln::Error naming the file when the directory is not a project or the file is invalid.
 Impulse load_impulse(const std::filesystem::path& project_dir);
 
 // Creates a new project: dir (created if needed, must not already hold kiln.toml), kiln.toml, data/, out/.

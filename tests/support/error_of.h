@@ -1,5 +1,5 @@
-// The message of the kiln::Error that `f` throws ("" when it does not throw): lets a test assert on the words a
-// user will read.
+// The message of the kiln::Error that `f` throws ("" when it does not throw): lets a test assert on the words
+// a user will read.
 #pragma once
 
 #include <string>

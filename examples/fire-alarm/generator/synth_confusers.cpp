@@ -92,13 +92,14 @@ Stem co_alarm(double seconds, Random& rng) {
 
 Stem steady_tone(double seconds, Random& rng) {
   Stem s{silence(seconds), {}};
-  // A steady tone in the alarm band is the hardest confuser (only the rhythm tells it apart), so 40% are there.
+  // A steady tone in the alarm band is the hardest confuser (only the rhythm tells it apart), so 40% are
+  // there.
   double f = rng.chance(0.4) ? rng.uniform(2800, 3600) : rng.log_uniform(300, 5000);
   Timbre timbre = random_timbre(rng);
   double start = -0.1, length = seconds + 0.2;  // the whole clip...
-  // ...or, away from the alarm band, at least 1.5 s inside it. Near the band a tone must not start or stop in the
-  // clip: a window holding 1.5 s of silence and then a tone onset (or a tone end, then silence) looks exactly
-  // like an alarm window that caught one beep next to the pause, so its "noise" label would be a lie.
+  // ...or, away from the alarm band, at least 1.5 s inside it. Near the band a tone must not start or stop in
+  // the clip: a window holding 1.5 s of silence and then a tone onset (or a tone end, then silence) looks
+  // exactly like an alarm window that caught one beep next to the pause, so its "noise" label would be a lie.
   const bool near_alarm_band = f > 2500 && f < 3900;
   if (!near_alarm_band && rng.chance(0.7)) {
     start = rng.uniform(0, seconds - 1.5);

@@ -5,14 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/kiln_cli.h"
 #include "sample_files.h"
+#include "support/kiln_cli.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using kiln::test::run_kiln;
 using kiln::test::KilnRun;
+using kiln::test::run_kiln;
 using kiln::test::snapshot;
 
 constexpr int kWav16 = SF_FORMAT_WAV | SF_FORMAT_PCM_16;

@@ -121,8 +121,8 @@ Totals measure(const fs::path& dir) {
   return t;
 }
 
-// Every 2 s window (0.25 s stride) of every alarm clip holds >= 0.4 s of tone in the alarm band; no noise clip
-// shows the temporal-three cadence, while most longer alarm clips do (the detector is not blind).
+// Every 2 s window (0.25 s stride) of every alarm clip holds >= 0.4 s of tone in the alarm band; no noise
+// clip shows the temporal-three cadence, while most longer alarm clips do (the detector is not blind).
 void check_labels_are_honest(const fs::path& dir) {
   int windows = 0, long_alarms = 0, long_alarms_detected = 0;
   for (const auto& e : fs::directory_iterator(dir / "alarm")) {

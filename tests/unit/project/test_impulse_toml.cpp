@@ -24,7 +24,8 @@ std::string error_of(const std::string& text) {
 }
 
 std::filesystem::path temp_dir(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("kiln-test-project-" + name + std::to_string(::getpid()));
+  auto p =
+      std::filesystem::temp_directory_path() / ("kiln-test-project-" + name + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   return p;
 }
@@ -89,8 +90,10 @@ TEST(ImpulseToml, UnknownSection) {
 }
 
 TEST(ImpulseToml, WrongTypesAndRanges) {
-  EXPECT_NE(error_of("[input]\nfrequency = \"fast\"\n").find("[input].frequency must be a number"), std::string::npos);
-  EXPECT_NE(error_of("[train]\nepochs = 2.5\n").find("[train].epochs must be a whole number"), std::string::npos);
+  EXPECT_NE(error_of("[input]\nfrequency = \"fast\"\n").find("[input].frequency must be a number"),
+            std::string::npos);
+  EXPECT_NE(error_of("[train]\nepochs = 2.5\n").find("[train].epochs must be a whole number"),
+            std::string::npos);
   EXPECT_NE(error_of("[train]\nepochs = 0\n").find("must be between 1 and"), std::string::npos);
   EXPECT_NE(error_of("[input]\nzero_pad = 1\n").find("must be true or false"), std::string::npos);
   EXPECT_NE(error_of("[input]\ntype = \"audoi\"\n").find("did you mean 'audio'"), std::string::npos);
