@@ -2,7 +2,9 @@
 // precision/recall/F1, a confusion matrix, out/metrics.json and a self-contained HTML report.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -12,6 +14,8 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "evaluate/metrics.h"
+#include "quantize/nn_runner.h"
+#include "quantize/quantizer.h"
 #include "report/html_report.h"
 #include "train/classifier.h"
 
@@ -37,6 +41,22 @@ std::vector<ReportInput::DatasetRow> dataset_rows(const Session& s, const Featur
   std::vector<ReportInput::DatasetRow> out;
   for (auto& [key, row] : rows) out.push_back(row);
   return out;
+}
+
+// The bytes of a .tflite file next to the model; it must exist and be no older than the model.
+std::vector<std::uint8_t> tflite_file(const std::filesystem::path& path, const std::filesystem::path& model) {
+  if (!std::filesystem::exists(path)) {
+    throw Error(path.string() + ": missing (run `kiln quantize` to write it from " + model.string() + ")");
+  }
+  if (std::filesystem::last_write_time(path) < std::filesystem::last_write_time(model)) {
+    throw Error(path.string() + ": older than " + model.string() + " (run `kiln quantize`)");
+  }
+  const std::string bytes = read_file(path);
+  return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
+}
+
+std::uintmax_t i8_bytes(const std::filesystem::path& path) {
+  return std::filesystem::file_size(path);
 }
 
 std::string now_utc() {
@@ -74,12 +94,42 @@ nlohmann::json run_test(const Context& ctx) {
     }
     truth.push_back(static_cast<int>(it - model.labels.begin()));
   }
-  std::vector<float> scores = predict(model, test.values.data(), test.windows.size());
+  // Both models run on sdk/nn, the kernels the device runs. The float32 file must agree with libtorch (the
+  // model as trained); a larger difference means a stale or foreign file.
+  NnRunner f32(tflite_file(float_tflite_path(s.paths.out()), s.paths.model()),
+               float_tflite_path(s.paths.out()).string());
+  NnRunner i8(tflite_file(int8_tflite_path(s.paths.out()), s.paths.model()),
+              int8_tflite_path(s.paths.out()).string());
+  for (const NnRunner* r : {&f32, &i8}) {
+    if (r->input_elements() != test.row_size() || r->output_elements() != model.labels.size()) {
+      throw Error(s.paths.out().string() + ": the .tflite models do not fit " + s.paths.model().string() +
+                  " (run `kiln quantize`)");
+    }
+  }
+  const std::size_t n = test.windows.size();
+  std::vector<float> scores = f32.predict(test.values.data(), n);
+  std::vector<float> scores_int8 = i8.predict(test.values.data(), n);
+  const std::vector<float> reference = predict(model, test.values.data(), n);
+  double max_difference = 0;
+  for (std::size_t i = 0; i < scores.size(); ++i)
+    max_difference = std::max(max_difference, std::fabs(static_cast<double>(scores[i]) - reference[i]));
+  if (max_difference > 1e-3) {
+    throw Error(float_tflite_path(s.paths.out()).string() + ": scores differ from " +
+                s.paths.model().string() + " by up to " + std::to_string(max_difference) +
+                " (stale file: run `kiln quantize`)");
+  }
   Metrics m = compute_metrics(model.labels, truth, scores, s.impulse.test.uncertain_threshold);
+  Metrics m8 = compute_metrics(model.labels, truth, scores_int8, s.impulse.test.uncertain_threshold);
 
   nlohmann::json metrics = metrics_to_json(m);
   metrics["model"] = {{"dataset_hash", model.metadata.value("dataset_hash", "")},
-                      {"best_epoch", model.metadata.value("best_epoch", 0)}};
+                      {"best_epoch", model.metadata.value("best_epoch", 0)},
+                      {"float32_file", float_tflite_path(s.paths.out()).filename().string()},
+                      {"float32_max_difference_from_libtorch", max_difference}};
+  metrics["int8"] = metrics_to_json(m8);
+  metrics["int8"]["model"] = {{"file", int8_tflite_path(s.paths.out()).filename().string()},
+                              {"bytes", i8_bytes(int8_tflite_path(s.paths.out()))},
+                              {"arena_bytes", i8.arena_bytes()}};
   write_file_atomic(s.paths.metrics(), metrics.dump(2) + "\n");
 
   // The report: dataset summary, examples, training curves, confusion matrix, misclassified windows.
@@ -114,7 +164,11 @@ nlohmann::json run_test(const Context& ctx) {
                             e["val_accuracy"].is_number() ? e["val_accuracy"].get<double>() : NAN});
     }
   }
+  in.impulse_summary["int8 model"] = std::to_string(i8_bytes(int8_tflite_path(s.paths.out()))) +
+                                     " bytes, arena " + std::to_string(i8.arena_bytes()) + " bytes";
   in.metrics = m;
+  in.metrics_title = "float32";
+  in.compared = {{"int8", m8}};
   const std::size_t classes = model.labels.size();
   for (std::size_t i = 0; i < test.windows.size() && in.misclassified.size() < kMaxMisclassified; ++i) {
     const float* sc = scores.data() + i * classes;
@@ -128,9 +182,13 @@ nlohmann::json run_test(const Context& ctx) {
   write_file_atomic(s.paths.report(), render_html_report(in));
 
   if (!ctx.json) {
-    std::printf("\n%s\n", confusion_table(m, ::isatty(STDOUT_FILENO) != 0).c_str());
-    std::printf("Accuracy %.2f%% on %d test windows (%d uncertain below %.2f)\n", 100 * m.accuracy, m.total,
-                m.uncertain_total, m.threshold);
+    const bool color = ::isatty(STDOUT_FILENO) != 0;
+    std::printf("\nfloat32 (sdk/nn)\n%s\n", confusion_table(m, color).c_str());
+    std::printf("int8 (sdk/nn)\n%s\n", confusion_table(m8, color).c_str());
+    std::printf(
+        "Accuracy float32 %.2f%%, int8 %.2f%% on %d test windows (uncertain below %.2f: %d float32, %d "
+        "int8)\n",
+        100 * m.accuracy, 100 * m8.accuracy, m.total, m.threshold, m.uncertain_total, m8.uncertain_total);
     std::printf("Metrics: %s\nReport:  %s\n", s.paths.metrics().string().c_str(),
                 s.paths.report().string().c_str());
   }

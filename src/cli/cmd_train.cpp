@@ -10,6 +10,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "project/impulse_toml.h"
+#include "quantize/quantizer.h"
 #include "train/classifier.h"
 
 namespace kiln::cli {
@@ -80,8 +81,12 @@ nlohmann::json run_train(const Context& ctx) {
                                 {"validation_split", s.impulse.train.validation_split},
                                 {"seed", s.impulse.train.seed},
                                 {"threads", s.impulse.train.threads}};
+  // Quantization is cheap next to training: both .tflite files are written with the model (calibrated on the
+  // same training features), so `kiln test` can compare float32 and int8 on the device kernels.
+  TfliteModels tflite = export_tflite(model, fs);
   save_model(s.paths.model(), model);
   write_file_atomic(s.paths.history(), history.dump(2) + "\n");
+  write_tflite(s.paths.out(), tflite);
 
   nlohmann::json summary = {{"model", s.paths.model().string()},
                             {"labels", labels},
@@ -89,10 +94,17 @@ nlohmann::json run_train(const Context& ctx) {
                             {"epochs", s.impulse.train.epochs},
                             {"best_epoch", model.metadata.value("best_epoch", 0)},
                             {"seconds", seconds},
+                            {"tflite",
+                             {{"float32", float_tflite_path(s.paths.out()).string()},
+                              {"int8", int8_tflite_path(s.paths.out()).string()},
+                              {"int8_bytes", tflite.int8.size()}}},
                             {"history", history}};
   if (!ctx.json) {
     std::printf("Best epoch %d (lowest validation loss). Trained in %.1f s. Saved %s\n",
                 model.metadata.value("best_epoch", 0), seconds, s.paths.model().string().c_str());
+    std::printf("Quantized (int8, per-channel, calibrated on %zu windows): %s (%zu bytes), %s\n",
+                tflite.calibration_windows, int8_tflite_path(s.paths.out()).string().c_str(),
+                tflite.int8.size(), float_tflite_path(s.paths.out()).string().c_str());
   }
   return summary;
 }

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   kiln::cli::register_dataset(app, ctx);
   kiln::cli::register_features(app, ctx);
   kiln::cli::register_train(app, ctx);
+  kiln::cli::register_quantize(app, ctx);
   kiln::cli::register_test(app, ctx);
   kiln::cli::register_classify(app, ctx);
   kiln::cli::register_dsp(app, ctx);

@@ -1,0 +1,54 @@
+// A .tflite model run on the host through sdk/nn, the device runtime: float windows in, float scores out.
+// For an int8 model the input is quantized with the input tensor's scale and zero point
+// (q = clamp(round(x / scale) + zero_point, -128, 127)) and the output dequantized ((q - zero_point) *
+// scale).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kiln/nn.h"
+
+namespace kiln {
+
+class NnRunner {
+ public:
+  // Takes the model bytes; `name` (a file name) prefixes error messages. Throws kiln::Error when sdk/nn
+  // rejects the model.
+  NnRunner(std::vector<std::uint8_t> bytes, std::string name);
+  NnRunner(const NnRunner&) = delete;
+  NnRunner& operator=(const NnRunner&) = delete;
+
+  const nn::TensorInfo& input_info() const { return input_; }
+  const nn::TensorInfo& output_info() const { return output_; }
+  std::size_t input_elements() const { return input_elements_; }
+  std::size_t output_elements() const { return output_elements_; }
+  std::size_t arena_bytes() const { return arena_bytes_; }
+
+  // Scores of `count` windows of input_elements() values each, count * output_elements() values.
+  std::vector<float> predict(const float* x, std::size_t count);
+
+  // Step by step (calibration): set the input, run one operator, read a tensor it wrote.
+  void set_input(const float* x);
+  void run_operator(int op);
+  const nn::Model& model() const { return *model_; }
+  const void* tensor(int index) const;
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+  std::string name_;
+  std::unique_ptr<nn::Model> model_;
+  std::unique_ptr<nn::Interpreter> interp_;
+  std::vector<std::uint64_t> arena_;  // 8-byte aligned
+  std::size_t arena_bytes_ = 0;
+  nn::TensorInfo input_{}, output_{};
+  std::size_t input_elements_ = 0, output_elements_ = 0;
+};
+
+// A float value quantized with (scale, zero_point) to int8, as TFLite rounds it (half away from zero).
+std::int8_t quantize_value(float x, float scale, std::int32_t zero_point);
+
+}  // namespace kiln
