@@ -21,6 +21,8 @@ void register_classify(CLI::App& app, Context& ctx);
 void register_dsp(CLI::App& app, Context& ctx);
 void register_demo(CLI::App& app, Context& ctx);
 void register_quantize(CLI::App& app, Context& ctx);
+void register_inspect(CLI::App& app, Context& ctx);
+void register_invoke(CLI::App& app, Context& ctx);
 
 // `kiln train` and `kiln test` as functions: print as the commands do (unless ctx.json) and return the JSON
 // summary the command prints with --json.

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   kiln::cli::register_classify(app, ctx);
   kiln::cli::register_dsp(app, ctx);
   kiln::cli::register_demo(app, ctx);
+  kiln::cli::register_inspect(app, ctx);
+  kiln::cli::register_invoke(app, ctx);
 
   try {
     app.parse(argc, argv);
