@@ -78,7 +78,11 @@ INSTANTIATE_TEST_SUITE_P(Mlperf, InspectMacs,
                                            MacCase{"mlperf_tiny_pretrainedResnet_quant.tflite", 12501632},
                                            MacCase{"mlperf_tiny_vww_96_int8.tflite", 7489664},
                                            MacCase{"mlperf_tiny_str_ww_ref_model.tflite", 826368},
-                                           MacCase{"tflm_person_detect.tflite", 7157888}));
+                                           MacCase{"tflm_person_detect.tflite", 7157888}),
+                         [](const auto& info) {
+                           std::string name = info.param.model;
+                           return name.substr(0, name.find('.'));
+                         });
 
 TEST(Inspect, TextReport) {
   if (!shared_available()) GTEST_SKIP() << "no " << kModels;

@@ -77,7 +77,11 @@ INSTANTIATE_TEST_SUITE_P(Mlperf, SharedModelMacs,
                                            MacCase{"mlperf_tiny_str_ww_ref_model.tflite", 826368},
                                            MacCase{"tflm_person_detect.tflite", 7157888},
                                            MacCase{"mlperf_tiny_pretrainedResnet_large_int8.tflite",
-                                                   76473920}));
+                                                   76473920}),
+                         [](const auto& info) {
+                           std::string name = info.param.file;
+                           return name.substr(0, name.find('.'));
+                         });
 
 TEST(TfliteSummary, KwsTensorsAndQuantization) {
   if (!shared_available()) GTEST_SKIP() << "no " << kModels;
