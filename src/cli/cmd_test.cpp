@@ -66,10 +66,109 @@ std::string now_utc() {
   return buf;
 }
 
+// An imported model (`kiln import`, out/imported.json): just that .tflite file, labels from imported.json;
+// the report and metrics hold one model.
+nlohmann::json run_test_imported(const Session& s, const Context& ctx,
+                                 const std::filesystem::path& record_path) {
+  const nlohmann::json record = nlohmann::json::parse(read_file(record_path));
+  const std::vector<std::string> labels = record.at("labels").get<std::vector<std::string>>();
+  const std::filesystem::path file = s.paths.out() / record.at("file").get<std::string>();
+  if (!std::filesystem::exists(file)) {
+    throw Error(file.string() + ": missing (run `kiln import` again)");
+  }
+  FeatureTable test = split_features(s, "test", ctx);
+  if (test.windows.empty()) {
+    throw Error(s.paths.data().string() +
+                ": no test windows (add samples with `kiln add --category test`, or `--category split`)");
+  }
+  std::vector<int> truth;
+  for (const auto& w : test.windows) {
+    auto it = std::find(labels.begin(), labels.end(), w.label);
+    if (it == labels.end()) {
+      throw Error(record_path.string() + ": test label '" + w.label +
+                  "' is not among the imported model's labels");
+    }
+    truth.push_back(static_cast<int>(it - labels.begin()));
+  }
+  const std::string bytes = read_file(file);
+  NnRunner runner(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), file.string());
+  if (runner.input_elements() != test.row_size() || runner.output_elements() != labels.size()) {
+    throw Error(file.string() +
+                ": does not fit the impulse's features or the labels (run `kiln import` again)");
+  }
+  const std::size_t n = test.windows.size();
+  const std::vector<float> scores = runner.predict(test.values.data(), n);
+  const std::string title = record.value("input_type", "imported");
+  Metrics m = compute_metrics(labels, truth, scores, s.impulse.test.uncertain_threshold);
+  nlohmann::json metrics = metrics_to_json(m);
+  metrics["model"] = {
+      {"file", file.filename().string()},     {"imported", true},    {"source", record.value("source", "")},
+      {"sha256", record.value("sha256", "")}, {"input_type", title}, {"bytes", bytes.size()},
+      {"arena_bytes", runner.arena_bytes()}};
+  write_file_atomic(s.paths.metrics(), metrics.dump(2) + "\n");
+
+  FeatureTable train = split_features(s, "train", ctx);
+  ReportInput in;
+  in.project_name = s.impulse.name;
+  in.generated_at = now_utc();
+  in.impulse_summary = {
+      {"Input",
+       s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
+      {"Window", std::to_string(s.impulse.input.window_size_ms) + " ms, increase " +
+                     std::to_string(s.impulse.input.window_increase_ms) + " ms" +
+                     (s.impulse.input.zero_pad ? ", zero-padded" : "")},
+      {"Processing block", s.impulse.dsp.block + " (" + s.impulse.dsp.version + ")"},
+      {"Features per window", std::to_string(test.shape[0]) + " x " + std::to_string(test.shape[1])},
+      {"Learning block",
+       "imported " + file.filename().string() + " (from " + record.value("source", "") + ")"},
+      {"Model",
+       std::to_string(bytes.size()) + " bytes, arena " + std::to_string(runner.arena_bytes()) + " bytes"},
+  };
+  for (const auto& [k, v] : s.impulse.dsp.params) in.impulse_summary["dsp." + k] = v;
+  in.dataset = dataset_rows(s, train, test);
+  std::map<std::string, int> shown;
+  for (std::size_t i = 0; i < train.windows.size(); ++i) {
+    const WindowInfo& w = train.windows[i];
+    if (shown[w.label]++ >= kExamplesPerLabel) continue;
+    in.examples.push_back({w.label, w.sample_name + " @ " + std::to_string(w.start_s).substr(0, 4) + " s",
+                           train.shape[0], train.shape[1],
+                           std::vector<float>(train.row(i), train.row(i) + train.row_size())});
+  }
+  in.metrics = m;
+  in.metrics_title = title + " (imported)";
+  const std::size_t classes = labels.size();
+  for (std::size_t i = 0; i < n && in.misclassified.size() < kMaxMisclassified; ++i) {
+    const float* sc = scores.data() + i * classes;
+    std::size_t top = std::max_element(sc, sc + classes) - sc;
+    if (static_cast<int>(top) == truth[i]) continue;
+    in.misclassified.push_back({test.windows[i].sample_name, test.windows[i].start_s, test.windows[i].label,
+                                labels[top], std::vector<float>(sc, sc + classes), test.shape[0],
+                                test.shape[1],
+                                std::vector<float>(test.row(i), test.row(i) + test.row_size())});
+  }
+  write_file_atomic(s.paths.report(), render_html_report(in));
+
+  if (!ctx.json) {
+    const bool color = ::isatty(STDOUT_FILENO) != 0;
+    std::printf("\n%s, imported (sdk/nn)\n%s\n", title.c_str(), confusion_table(m, color).c_str());
+    std::printf("Accuracy %s %.2f%% on %d test windows (uncertain below %.2f: %d)\n", title.c_str(),
+                100 * m.accuracy, m.total, m.threshold, m.uncertain_total);
+    std::printf("Metrics: %s\nReport:  %s\n", s.paths.metrics().string().c_str(),
+                s.paths.report().string().c_str());
+  }
+  metrics["report"] = s.paths.report().string();
+  return metrics;
+}
+
 }  // namespace
 
 nlohmann::json run_test(const Context& ctx) {
   Session s = open_session(ctx);
+  if (const auto imported = s.paths.out() / "imported.json";
+      std::filesystem::exists(imported) && !std::filesystem::exists(s.paths.model())) {
+    // (a model.kmodel beside imported.json was trained after the import: that one is tested)
+    return run_test_imported(s, ctx, imported);
+  }
   if (!std::filesystem::exists(s.paths.model())) {
     throw Error(s.paths.model().string() + ": no trained model (run `kiln train` first)");
   }

@@ -23,6 +23,7 @@ void register_demo(CLI::App& app, Context& ctx);
 void register_quantize(CLI::App& app, Context& ctx);
 void register_inspect(CLI::App& app, Context& ctx);
 void register_invoke(CLI::App& app, Context& ctx);
+void register_import(CLI::App& app, Context& ctx);
 
 // `kiln train` and `kiln test` as functions: print as the commands do (unless ctx.json) and return the JSON
 // summary the command prints with --json.

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   kiln::cli::register_demo(app, ctx);
   kiln::cli::register_inspect(app, ctx);
   kiln::cli::register_invoke(app, ctx);
+  kiln::cli::register_import(app, ctx);
 
   try {
     app.parse(argc, argv);
