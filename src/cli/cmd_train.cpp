@@ -87,6 +87,8 @@ nlohmann::json run_train(const Context& ctx) {
   save_model(s.paths.model(), model);
   write_file_atomic(s.paths.history(), history.dump(2) + "\n");
   write_tflite(s.paths.out(), tflite);
+  // The project's own model is the learning block again: a model brought in by `kiln import` no longer is.
+  std::filesystem::remove(s.paths.out() / "imported.json");
 
   nlohmann::json summary = {{"model", s.paths.model().string()},
                             {"labels", labels},

@@ -159,6 +159,7 @@ TEST_F(Import, Float32ModelReplacesTheInt8One) {
   run_ok({"-q", "-C", c.string(), "train"});
   run_ok({"-q", "-C", c.string(), "test"});
   EXPECT_TRUE(metrics(c).contains("int8"));
+  EXPECT_FALSE(fs::exists(c / "out/imported.json"));
 }
 
 void expect_refused(const fs::path& project, const std::vector<std::string>& args, const std::string& says) {
