@@ -117,7 +117,8 @@ void expect_clean_error(const KilnRun& r, const std::string& what, const std::st
 }
 
 TEST(Cli, EveryCommandHasHelpAndUsageErrorsExitTwo) {
-  for (const char* cmd : {"init", "add", "dataset", "features", "train", "test", "classify", "dsp", "demo"}) {
+  for (const char* cmd : {"init", "add", "dataset", "features", "train", "quantize", "test", "classify",
+                          "dsp", "inspect", "invoke", "import", "demo"}) {
     KilnRun r = run_kiln({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage: kiln " + std::string(cmd)), std::string::npos) << cmd << ": " << r.out;
