@@ -66,6 +66,48 @@ std::string now_utc() {
   return buf;
 }
 
+// What every report holds: the impulse, the dataset, example spectrograms per label.
+ReportInput report_base(const Session& s, const FeatureTable& train, const FeatureTable& test) {
+  ReportInput in;
+  in.project_name = s.impulse.name;
+  in.generated_at = now_utc();
+  in.impulse_summary = {
+      {"Input",
+       s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
+      {"Window", std::to_string(s.impulse.input.window_size_ms) + " ms, increase " +
+                     std::to_string(s.impulse.input.window_increase_ms) + " ms" +
+                     (s.impulse.input.zero_pad ? ", zero-padded" : "")},
+      {"Processing block", s.impulse.dsp.block + " (" + s.impulse.dsp.version + ")"},
+      {"Features per window", std::to_string(test.shape[0]) + " x " + std::to_string(test.shape[1])},
+  };
+  for (const auto& [k, v] : s.impulse.dsp.params) in.impulse_summary["dsp." + k] = v;
+  in.dataset = dataset_rows(s, train, test);
+  std::map<std::string, int> shown;
+  for (std::size_t i = 0; i < train.windows.size(); ++i) {
+    const WindowInfo& w = train.windows[i];
+    if (shown[w.label]++ >= kExamplesPerLabel) continue;
+    in.examples.push_back({w.label, w.sample_name + " @ " + std::to_string(w.start_s).substr(0, 4) + " s",
+                           train.shape[0], train.shape[1],
+                           std::vector<float>(train.row(i), train.row(i) + train.row_size())});
+  }
+  return in;
+}
+
+// The first kMaxMisclassified test windows whose top score is not their label.
+void add_misclassified(ReportInput& in, const FeatureTable& test, const std::vector<int>& truth,
+                       const std::vector<float>& scores, const std::vector<std::string>& labels) {
+  const std::size_t classes = labels.size();
+  for (std::size_t i = 0; i < test.windows.size() && in.misclassified.size() < kMaxMisclassified; ++i) {
+    const float* sc = scores.data() + i * classes;
+    std::size_t top = std::max_element(sc, sc + classes) - sc;
+    if (static_cast<int>(top) == truth[i]) continue;
+    in.misclassified.push_back({test.windows[i].sample_name, test.windows[i].start_s, test.windows[i].label,
+                                labels[top], std::vector<float>(sc, sc + classes), test.shape[0],
+                                test.shape[1],
+                                std::vector<float>(test.row(i), test.row(i) + test.row_size())});
+  }
+}
+
 // An imported model (`kiln import`, out/imported.json): just that .tflite file, labels from imported.json;
 // the report and metrics hold one model.
 nlohmann::json run_test_imported(const Session& s, const Context& ctx,
@@ -108,44 +150,14 @@ nlohmann::json run_test_imported(const Session& s, const Context& ctx,
   write_file_atomic(s.paths.metrics(), metrics.dump(2) + "\n");
 
   FeatureTable train = split_features(s, "train", ctx);
-  ReportInput in;
-  in.project_name = s.impulse.name;
-  in.generated_at = now_utc();
-  in.impulse_summary = {
-      {"Input",
-       s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
-      {"Window", std::to_string(s.impulse.input.window_size_ms) + " ms, increase " +
-                     std::to_string(s.impulse.input.window_increase_ms) + " ms" +
-                     (s.impulse.input.zero_pad ? ", zero-padded" : "")},
-      {"Processing block", s.impulse.dsp.block + " (" + s.impulse.dsp.version + ")"},
-      {"Features per window", std::to_string(test.shape[0]) + " x " + std::to_string(test.shape[1])},
-      {"Learning block",
-       "imported " + file.filename().string() + " (from " + record.value("source", "") + ")"},
-      {"Model",
-       std::to_string(bytes.size()) + " bytes, arena " + std::to_string(runner.arena_bytes()) + " bytes"},
-  };
-  for (const auto& [k, v] : s.impulse.dsp.params) in.impulse_summary["dsp." + k] = v;
-  in.dataset = dataset_rows(s, train, test);
-  std::map<std::string, int> shown;
-  for (std::size_t i = 0; i < train.windows.size(); ++i) {
-    const WindowInfo& w = train.windows[i];
-    if (shown[w.label]++ >= kExamplesPerLabel) continue;
-    in.examples.push_back({w.label, w.sample_name + " @ " + std::to_string(w.start_s).substr(0, 4) + " s",
-                           train.shape[0], train.shape[1],
-                           std::vector<float>(train.row(i), train.row(i) + train.row_size())});
-  }
+  ReportInput in = report_base(s, train, test);
+  in.impulse_summary["Learning block"] =
+      "imported " + file.filename().string() + " (from " + record.value("source", "") + ")";
+  in.impulse_summary["Model"] =
+      std::to_string(bytes.size()) + " bytes, arena " + std::to_string(runner.arena_bytes()) + " bytes";
   in.metrics = m;
   in.metrics_title = title + " (imported)";
-  const std::size_t classes = labels.size();
-  for (std::size_t i = 0; i < n && in.misclassified.size() < kMaxMisclassified; ++i) {
-    const float* sc = scores.data() + i * classes;
-    std::size_t top = std::max_element(sc, sc + classes) - sc;
-    if (static_cast<int>(top) == truth[i]) continue;
-    in.misclassified.push_back({test.windows[i].sample_name, test.windows[i].start_s, test.windows[i].label,
-                                labels[top], std::vector<float>(sc, sc + classes), test.shape[0],
-                                test.shape[1],
-                                std::vector<float>(test.row(i), test.row(i) + test.row_size())});
-  }
+  add_misclassified(in, test, truth, scores, labels);
   write_file_atomic(s.paths.report(), render_html_report(in));
 
   if (!ctx.json) {
@@ -233,29 +245,9 @@ nlohmann::json run_test(const Context& ctx) {
 
   // The report: dataset summary, examples, training curves, confusion matrix, misclassified windows.
   FeatureTable train = split_features(s, "train", ctx);
-  ReportInput in;
-  in.project_name = s.impulse.name;
-  in.generated_at = now_utc();
-  in.impulse_summary = {
-      {"Input",
-       s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
-      {"Window", std::to_string(s.impulse.input.window_size_ms) + " ms, increase " +
-                     std::to_string(s.impulse.input.window_increase_ms) + " ms" +
-                     (s.impulse.input.zero_pad ? ", zero-padded" : "")},
-      {"Processing block", s.impulse.dsp.block + " (" + s.impulse.dsp.version + ")"},
-      {"Features per window", std::to_string(test.shape[0]) + " x " + std::to_string(test.shape[1])},
-      {"Learning block", s.impulse.learn.block + ", " + std::to_string(model.layers.size()) + " layers"},
-  };
-  for (const auto& [k, v] : s.impulse.dsp.params) in.impulse_summary["dsp." + k] = v;
-  in.dataset = dataset_rows(s, train, test);
-  std::map<std::string, int> shown;
-  for (std::size_t i = 0; i < train.windows.size(); ++i) {
-    const WindowInfo& w = train.windows[i];
-    if (shown[w.label]++ >= kExamplesPerLabel) continue;
-    in.examples.push_back({w.label, w.sample_name + " @ " + std::to_string(w.start_s).substr(0, 4) + " s",
-                           train.shape[0], train.shape[1],
-                           std::vector<float>(train.row(i), train.row(i) + train.row_size())});
-  }
+  ReportInput in = report_base(s, train, test);
+  in.impulse_summary["Learning block"] =
+      s.impulse.learn.block + ", " + std::to_string(model.layers.size()) + " layers";
   if (std::filesystem::exists(s.paths.history())) {
     for (const auto& e : nlohmann::json::parse(read_file(s.paths.history()))) {
       in.history.push_back({e["epoch"].get<int>(), e["loss"].get<double>(), e["accuracy"].get<double>(),
@@ -268,16 +260,7 @@ nlohmann::json run_test(const Context& ctx) {
   in.metrics = m;
   in.metrics_title = "float32";
   in.compared = {{"int8", m8}};
-  const std::size_t classes = model.labels.size();
-  for (std::size_t i = 0; i < test.windows.size() && in.misclassified.size() < kMaxMisclassified; ++i) {
-    const float* sc = scores.data() + i * classes;
-    std::size_t top = std::max_element(sc, sc + classes) - sc;
-    if (static_cast<int>(top) == truth[i]) continue;
-    in.misclassified.push_back({test.windows[i].sample_name, test.windows[i].start_s, test.windows[i].label,
-                                model.labels[top], std::vector<float>(sc, sc + classes), test.shape[0],
-                                test.shape[1],
-                                std::vector<float>(test.row(i), test.row(i) + test.row_size())});
-  }
+  add_misclassified(in, test, truth, scores, model.labels);
   write_file_atomic(s.paths.report(), render_html_report(in));
 
   if (!ctx.json) {
