@@ -1,12 +1,12 @@
-// The fire-alarm demo's training time: the default network, the demo's kiln.toml settings (100 epochs, batch 32,
-// one thread) on the demo project's training features, as `kiln train` runs it. Needs the demo project: run
-// `scripts/demo` first (or point KILN_BENCH_PROJECT at another project). One iteration is one whole training.
+// The fire-alarm demo's training time: the default network, the demo's kiln.toml settings (100 epochs, batch
+// 32, one thread) on the demo project's training features, as `kiln train` runs it. Needs the demo project:
+// run `scripts/demo` first (or point KILN_BENCH_PROJECT at another project). One iteration is one whole
+// training.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 
 #include "data/dataset.h"
 #include "impulse/features.h"
@@ -25,13 +25,8 @@ void BM_TrainDemo(benchmark::State& state) {
   kiln::ProjectPaths paths{dir};
   kiln::Impulse impulse = kiln::load_impulse(dir);
   kiln::Dataset dataset = kiln::Dataset::open(dir);
-  std::vector<kiln::SampleRecord> train;
-  std::set<std::string> label_set;
-  for (const auto& r : dataset.list()) {
-    label_set.insert(r.label);
-    if (r.category == "train") train.push_back(r);
-  }
-  const std::vector<std::string> labels(label_set.begin(), label_set.end());
+  const std::vector<kiln::SampleRecord> train = dataset.list(std::nullopt, "train");
+  const std::vector<std::string> labels = dataset.labels();
   kiln::FeatureTable t = kiln::dataset_features(dataset, train, impulse, paths.feature_cache(), 2, nullptr);
   kiln::FeatureSet fs;
   fs.shape = t.shape;

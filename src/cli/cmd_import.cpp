@@ -80,9 +80,7 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
       }
     }
   } else {
-    std::set<std::string> label_set;
-    for (const auto& r : s.dataset.list()) label_set.insert(r.label);
-    labels.assign(label_set.begin(), label_set.end());
+    labels = s.dataset.labels();
     if (labels.empty()) {
       throw Error(
           s.paths.data().string() +

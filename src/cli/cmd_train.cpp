@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <set>
 
 #include "cli/commands.h"
 #include "cli/session.h"
@@ -19,9 +18,7 @@ nlohmann::json run_train(const Context& ctx) {
   Session s = open_session(ctx);
   // Labels: every label in the dataset, sorted, so test-only labels still get an output (and show up as
   // errors).
-  std::set<std::string> label_set;
-  for (const auto& r : s.dataset.list()) label_set.insert(r.label);
-  std::vector<std::string> labels(label_set.begin(), label_set.end());
+  std::vector<std::string> labels = s.dataset.labels();
   if (labels.size() < 2) {
     throw Error(s.paths.data().string() + ": a classifier needs samples of at least 2 labels (found " +
                 std::to_string(labels.size()) + "; add samples with `kiln add --label L`)");

@@ -169,6 +169,12 @@ Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOpt
   return result;
 }
 
+std::vector<std::string> Dataset::labels() const {
+  std::set<std::string> labels;
+  for (const auto& r : list()) labels.insert(r.label);
+  return {labels.begin(), labels.end()};
+}
+
 std::vector<SampleRecord> Dataset::list(const std::optional<std::string>& label,
                                         const std::optional<std::string>& category) const {
   std::string sql = std::string("SELECT ") + kColumns + " FROM samples WHERE 1";

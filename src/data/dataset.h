@@ -57,6 +57,8 @@ class Dataset {
                 const InputSettings& input,
                 std::function<void(std::size_t done, std::size_t total)> progress = {});
 
+  // Every label in the dataset, sorted: a classifier's output index -> label (train and import agree on it).
+  std::vector<std::string> labels() const;
   // Samples in id order, optionally only one label and/or category.
   std::vector<SampleRecord> list(const std::optional<std::string>& label = std::nullopt,
                                  const std::optional<std::string>& category = std::nullopt) const;
