@@ -1,6 +1,5 @@
 #include "dsp/fft.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "dsp/scratch_arena.h"
@@ -10,6 +9,36 @@ namespace dsp {
 namespace {
 
 const double kPi = 3.14159265358979323846;
+
+// sin and cos of x in [0, pi/4] from their Taylor series, in double: the twiddles must not depend on the C
+// library. libm's sin/cos (glibc on the host, newlib on the device) differ in the last bit of a double now
+// and then; that reaches the float twiddle only when the double is within one double ulp of a float rounding
+// midpoint (about one value in 2^28), so the risk was small, but this costs nothing (n/2 evaluations in
+// rfft_init) and removes it: double + - * / are IEEE-exact everywhere, soft-float included. The series run to
+// x^17 and x^16; the first omitted terms are below 1e-19. Every twiddle of every supported length equals the
+// correctly rounded float of the true value (tests/unit/dsp/test_fft.cpp), so the tables did not change.
+double series_sin(double x) {
+  const double z = x * x;
+  return x + x * z *
+                 (-1.0 / 6.0 +
+                  z * (1.0 / 120.0 +
+                       z * (-1.0 / 5040.0 +
+                            z * (1.0 / 362880.0 +
+                                 z * (-1.0 / 39916800.0 +
+                                      z * (1.0 / 6227020800.0 +
+                                           z * (-1.0 / 1307674368000.0 + z * (1.0 / 355687428096000.0))))))));
+}
+
+double series_cos(double x) {
+  const double z = x * x;
+  return 1.0 + z * (-1.0 / 2.0 +
+                    z * (1.0 / 24.0 +
+                         z * (-1.0 / 720.0 +
+                              z * (1.0 / 40320.0 +
+                                   z * (-1.0 / 3628800.0 +
+                                        z * (1.0 / 479001600.0 +
+                                             z * (-1.0 / 87178291200.0 + z * (1.0 / 20922789888000.0))))))));
+}
 
 // cos and sin of 2*pi*k/n for 0 <= k < n/2, folded into the first octant so that values on the axes and the
 // diagonals are exact and symmetric twiddles are bit-identical.
@@ -21,12 +50,12 @@ void unit_circle(int k, int n, double* c, double* s) {
   }
   if (8 * k > n) {  // pi/4 < theta <= pi/2: swap cos and sin of pi/2 - theta
     double angle = 2.0 * kPi * (n / 4 - k) / n;
-    *c = sign_c * sin(angle);
-    *s = cos(angle);
+    *c = sign_c * series_sin(angle);
+    *s = series_cos(angle);
   } else {
     double angle = 2.0 * kPi * k / n;
-    *c = sign_c * cos(angle);
-    *s = sin(angle);
+    *c = sign_c * series_cos(angle);
+    *s = series_sin(angle);
   }
 }
 

@@ -3,7 +3,9 @@
 #include <limits.h>
 #include <math.h>
 
+#include "dsp/log10.h"
 #include "dsp/scratch_arena.h"
+#include "nn/quantize.h"
 
 // Numerics. The reference computes the pre-emphasis in float32 and everything after it in float64; this
 // implementation stays in float32 after the pre-emphasis too (it runs on Cortex-M4F), which keeps its v*256
@@ -13,6 +15,13 @@
 // double, exactly as the reference does, because there a rounding difference would move a whole band. Build
 // the SDK without floating-point contraction (-ffp-contract=off, set in sdk/CMakeLists.txt): a fused
 // multiply-add in the pre-emphasis or the FFT would change results bit-wise between targets.
+//
+// Host == device. The per-frame log10 is our own (dsp/log10.h): libm's log10f differs between glibc and newlib
+// in the last bit, and the 1/256 rounding turns that into a whole step now and then. The FFT twiddles come from
+// our own series too (fft.cpp). The mel points keep libm's log/exp in double: they only choose integer bins
+// (floor of (fft_length + 1) * hz / fs), which a last-bit difference could move only when that product is
+// within about 1e-13 of an integer; numpy's reference uses libm in the same way, so our own log/exp would not
+// be more faithful to it. kiln deploy can check the bins the device computes against the host's.
 
 namespace kiln {
 namespace dsp {
@@ -269,7 +278,7 @@ Status mfe_frame(const MfeState& s, const kiln_signal& signal, int frame, float*
     w += s.filter_count[i];
     if (energy == 0.0f) energy = kZeroEnergy;
     if (energy < kMinEnergy) energy = kMinEnergy;
-    float v = (10.0f * log10f(energy) - floor_db) / range_db;
+    float v = (10.0f * log10_f32(energy) - floor_db) / range_db;
     if (!(v > 0.0f)) v = 0.0f;  // also maps NaN (from non-finite input) to 0
     if (v > 1.0f) v = 1.0f;
     values[i] = v;
@@ -305,6 +314,37 @@ Status mfe_run(const MfeParams& p, const kiln_signal& signal, void* scratch, siz
     status = mfe_frame(state, signal, f, row);
     if (status != kOk) return status;
     for (size_t i = 0; i < filters; ++i) row[i] = mfe_quantize(row[i]);
+  }
+  return kOk;
+}
+
+size_t mfe_s8_scratch_bytes(const MfeParams& p) {
+  if (mfe_validate(p) != kOk) return 0;
+  return ScratchArena::bytes_for<float>(static_cast<size_t>(p.num_filters)) + scratch_bytes_for(p);
+}
+
+Status mfe_run_s8(const MfeParams& p, const kiln_signal& signal, void* scratch, size_t scratch_bytes,
+                  float scale, int32_t zero_point, int8_t* out, size_t out_capacity) {
+  if (!out || !scratch) return kNullArgument;
+  Status status = mfe_validate(p);
+  if (status != kOk) return status;
+  // One frame of floats first, then mfe_prepare's memory in the rest of the block.
+  const size_t filters = static_cast<size_t>(p.num_filters);
+  const size_t frame_bytes = ScratchArena::bytes_for<float>(filters);
+  if (scratch_bytes < frame_bytes) return kScratchTooSmall;
+  ScratchArena arena(scratch, frame_bytes);
+  float* row = arena.take<float>(filters);
+  if (!row) return kScratchTooSmall;
+  MfeState state;
+  status = mfe_prepare(p, signal.total_length, static_cast<unsigned char*>(scratch) + frame_bytes,
+                       scratch_bytes - frame_bytes, &state);
+  if (status != kOk) return status;
+  if (static_cast<size_t>(state.frames) * filters > out_capacity) return kOutputTooSmall;
+  for (int f = 0; f < state.frames; ++f) {
+    status = mfe_frame(state, signal, f, row);
+    if (status != kOk) return status;
+    int8_t* q = out + static_cast<size_t>(f) * filters;
+    for (size_t i = 0; i < filters; ++i) q[i] = nn::quantize_s8(mfe_quantize(row[i]), scale, zero_point);
   }
   return kOk;
 }

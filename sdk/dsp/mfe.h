@@ -6,11 +6,13 @@
 //
 // Use: mfe_output_shape() to size the output, mfe_scratch_bytes() to size the scratch memory, then mfe_run().
 // Frame by frame (e.g. to quantise straight into an int8 tensor): mfe_prepare() once, then mfe_frame() for
-// each frame and mfe_quantize() on each value. mfe_run() is exactly that loop.
+// each frame and mfe_quantize() on each value. mfe_run() is exactly that loop, and mfe_run_s8() the same loop
+// quantising each value to int8 for a model's input tensor.
 #ifndef KILN_DSP_MFE_H
 #define KILN_DSP_MFE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dsp/fft.h"
 #include "dsp/status.h"
@@ -90,6 +92,17 @@ float mfe_quantize(float v);
 // signal.total_length is the signal length N.
 Status mfe_run(const MfeParams& params, const kiln_signal& signal, void* scratch, size_t scratch_bytes,
                float* out, size_t out_capacity);
+
+// Scratch bytes mfe_run_s8() needs: mfe_scratch_bytes() plus one frame of floats (num_filters * 4 bytes and
+// alignment slack). 0 when params are invalid.
+size_t mfe_s8_scratch_bytes(const MfeParams& params);
+
+// The whole block straight into an int8 tensor: for each frame, mfe_frame -> mfe_quantize ->
+// nn::quantize_s8(value, scale, zero_point), written to out (out_capacity = room in int8 values). Exactly the
+// int8 values of mfe_run() followed by quantize_s8 on each output, without the frames * num_filters float
+// buffer: only one frame of floats lives in the scratch memory.
+Status mfe_run_s8(const MfeParams& params, const kiln_signal& signal, void* scratch, size_t scratch_bytes,
+                  float scale, int32_t zero_point, int8_t* out, size_t out_capacity);
 
 }  // namespace dsp
 }  // namespace kiln

@@ -1,21 +1,12 @@
 #include "nn/quantize.h"
 
-#include <math.h>
-
 #include "nn/quant_math.h"
 
 namespace kiln {
 namespace nn {
 
 void quantize_f32_s8(float scale, int32_t zero_point, int32_t count, const float* input, int8_t* output) {
-  for (int32_t i = 0; i < count; ++i) {
-    float r = roundf(input[i] / scale);
-    // Clamp before converting: the final clamp to int8 makes any value beyond +-2^30 equivalent, and the
-    // conversion of NaN or huge values to int32 would be undefined.
-    if (!(r > -1073741824.0f)) r = -1073741824.0f;
-    if (r > 1073741824.0f) r = 1073741824.0f;
-    output[i] = static_cast<int8_t>(clamp_i32(static_cast<int32_t>(r) + zero_point, -128, 127));
-  }
+  for (int32_t i = 0; i < count; ++i) output[i] = quantize_s8(input[i], scale, zero_point);
 }
 
 void requantize_params(float input_scale, int32_t input_zp, float output_scale, int32_t output_zp,

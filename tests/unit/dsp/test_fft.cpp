@@ -158,6 +158,29 @@ TEST(DspFft, InPlaceEqualsOutOfPlace) {
   }
 }
 
+// The twiddles come from the SDK's own sin/cos series (no libm); each must be the correctly rounded float of
+// cos / -sin of 2*pi*k/n (reference in long double), for every supported length.
+TEST(DspFft, TwiddlesAreCorrectlyRoundedForEverySize) {
+  const long double pi = 3.141592653589793238462643383279502884L;
+  for (int n = kiln::dsp::kFftMinLength; n <= kiln::dsp::kFftMaxLength; n *= 2) {
+    SCOPED_TRACE(n);
+    std::vector<unsigned char> memory(kiln::dsp::rfft_scratch_bytes(n));
+    RfftPlan plan{};
+    ASSERT_EQ(kiln::dsp::rfft_init(&plan, n, memory.data(), memory.size()), kiln::dsp::kOk);
+    int wrong = 0;
+    for (int k = 0; k < n / 2; ++k) {
+      const long double angle = 2.0L * pi * k / n;
+      if (4 * k == n) {  // on the axis: exactly (0, -1); cosl of the rounded pi/2 is about 1e-20
+        if (plan.twiddles[2 * k] != 0.0f || plan.twiddles[2 * k + 1] != -1.0f) ++wrong;
+        continue;
+      }
+      if (plan.twiddles[2 * k] != static_cast<float>(std::cos(angle))) ++wrong;
+      if (plan.twiddles[2 * k + 1] != static_cast<float>(-std::sin(angle))) ++wrong;
+    }
+    EXPECT_EQ(wrong, 0);
+  }
+}
+
 TEST(DspFft, RejectsUnsupportedSizes) {
   for (int n : {-256, -1, 0, 1, 3, 6, 48, 100, 255, 257, 1000, 16384, 1 << 30}) {
     EXPECT_FALSE(kiln::dsp::rfft_length_supported(n)) << n;

@@ -1,7 +1,9 @@
 // Every MFE case of the golden set, straight through the SDK (no CLI): bit-exact except at most one 1/256
 // step on elements sitting within 1e-3 LSB of a rounding boundary, and no more of those than case.json
-// counts.
+// counts. Prints the per-case counts (exact / boundary steps) so numeric changes in the block are visible.
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "golden_cases.h"
 
@@ -27,6 +29,8 @@ TEST(DspMfeGolden, SdkMatchesEveryMfeCase) {
                            out.size()),
               dsp::kOk);
     const test::MfeComparison r = test::compare_mfe(c, out);
+    std::printf("%s: %d elements, %d exact, %d boundary steps (budget %d), %d mismatches\n", c.id.c_str(),
+                r.elements, r.exact, r.boundary_steps, c.boundary_budget, r.mismatches);
     EXPECT_EQ(r.mismatches, 0) << r.first_mismatch;
     EXPECT_LE(r.boundary_steps, c.boundary_budget);
     EXPECT_EQ(r.exact + r.boundary_steps + r.mismatches, r.elements);
