@@ -1,58 +1,153 @@
 // kiln classify FILE: slide the impulse's window over a recording of any length and print, per window, the
 // time, the top label and every label's score.
+//
+// The scores come from the exported .tflite model run through sdk/nn, the device's runtime, on features from
+// sdk/dsp quantised with the SDK's nn::quantize_s8: exactly what `kiln deploy`'s library computes on the
+// device, so the int8 scores ("scores_q" in --json) match the device's bit for bit. --model int8 (default)
+// runs out/model-int8.tflite, --model float32 out/model-f32.tflite; an imported model (out/imported.json, no
+// model.kmodel trained since) runs that file, as `kiln test` does.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "cli/commands.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/sample_reader.h"
 #include "impulse/features.h"
+#include "nn/quantize.h"
 #include "project/project.h"
+#include "quantize/nn_runner.h"
+#include "quantize/quantizer.h"
 #include "train/classifier.h"
 
 namespace kiln::cli {
 
+namespace {
+
+struct ClassifyModel {
+  std::filesystem::path file;
+  std::vector<std::string> labels;
+};
+
+// The .tflite file to run and its labels.
+ClassifyModel pick_model(const ProjectPaths& paths, const std::string& kind) {
+  const std::filesystem::path imported = paths.out() / "imported.json";
+  if (std::filesystem::exists(imported) && !std::filesystem::exists(paths.model())) {
+    const nlohmann::json record = nlohmann::json::parse(read_file(imported));
+    ClassifyModel m{paths.out() / record.at("file").get<std::string>(),
+                    record.at("labels").get<std::vector<std::string>>()};
+    if (record.value("raw_output", false) || m.labels.empty()) {
+      throw Error(imported.string() +
+                  ": the imported model has raw outputs, not one score per label; kiln classify needs labels "
+                  "(import it again with --labels)");
+    }
+    if (!std::filesystem::exists(m.file))
+      throw Error(m.file.string() + ": missing (run `kiln import` again)");
+    return m;
+  }
+  if (!std::filesystem::exists(paths.model())) {
+    throw Error(paths.model().string() + ": no trained model (run `kiln train` first)");
+  }
+  ClassifyModel m;
+  m.file = kind == "float32" ? float_tflite_path(paths.out()) : int8_tflite_path(paths.out());
+  m.labels = load_model(paths.model()).labels;
+  if (!std::filesystem::exists(m.file)) {
+    throw Error(m.file.string() + ": missing (run `kiln train`, or `kiln quantize` to write it from " +
+                paths.model().string() + ")");
+  }
+  if (std::filesystem::last_write_time(m.file) < std::filesystem::last_write_time(paths.model())) {
+    throw Error(m.file.string() + ": older than " + paths.model().string() + " (run `kiln quantize`)");
+  }
+  return m;
+}
+
+}  // namespace
+
 void register_classify(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("classify", "Classify a recording window by window with the trained model");
   static std::string file;
+  static std::string model_kind = "int8";
   cmd->add_option("FILE", file, "Recording (WAV/FLAC/OGG, CSV or Edge Impulse JSON) of any length")
       ->required();
+  cmd->add_option("--model", model_kind,
+                  "int8 (out/model-int8.tflite, what the device runs) or float32 (out/model-f32.tflite)")
+      ->check(CLI::IsMember({"int8", "float32"}))
+      ->default_str("int8");
   cmd->footer(
       "\nWindows follow [input] in kiln.toml (size and increase). A recording shorter than one window is "
       "zero-padded\n"
-      "when zero_pad = true, and refused otherwise.");
+      "when zero_pad = true, and refused otherwise. The model runs on sdk/nn with features from sdk/dsp, as "
+      "on "
+      "the device.");
   cmd->callback([&ctx] {
     ProjectPaths paths{ctx.project_dir};
     Impulse imp = load_impulse(paths.dir);
-    if (!std::filesystem::exists(paths.model())) {
-      throw Error(paths.model().string() + ": no trained model (run `kiln train` first)");
-    }
-    ClassifierModel model = load_model(paths.model());
+    const ClassifyModel picked = pick_model(paths, model_kind);
+    const std::string bytes = read_file(picked.file);
+    NnRunner runner(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), picked.file.string());
     SampleData data = read_sample_file(file, imp.input);
     FeatureTable t = signal_features(data.values, imp, file);
-    if (model.input_shape != t.shape) {
-      throw Error(paths.model().string() +
-                  ": the model was trained on features of another shape than kiln.toml " +
-                  "now gives (retrain with `kiln train`)");
+    if (runner.input_elements() != t.row_size() || runner.output_elements() != picked.labels.size()) {
+      throw Error(picked.file.string() +
+                  ": the model does not fit the features kiln.toml now gives or its labels (retrain with "
+                  "`kiln train`)");
     }
-    std::vector<float> scores = predict(model, t.values.data(), t.windows.size());
-    const std::size_t classes = model.labels.size();
+    const nn::TensorInfo& in_info = runner.input_info();
+    const nn::TensorInfo& out_info = runner.output_info();
+    const bool int8_in = in_info.type == nn::kTypeInt8;
+    const bool int8_out = out_info.type == nn::kTypeInt8;
+    const std::size_t classes = picked.labels.size();
+
+    // Per window: the input tensor (features quantised by the SDK for an int8 model), the raw output, the
+    // dequantised scores.
+    std::vector<std::int8_t> input_q(int8_in ? t.row_size() : 0);
+    std::vector<float> output_f(classes);
+    std::vector<std::int8_t> output_q(classes);
+    std::vector<float> scores(t.windows.size() * classes);
+    std::vector<std::int8_t> scores_q(int8_out ? t.windows.size() * classes : 0);
+    for (std::size_t w = 0; w < t.windows.size(); ++w) {
+      const float* row = t.row(w);
+      const void* input = row;
+      if (int8_in) {
+        for (std::size_t i = 0; i < input_q.size(); ++i)
+          input_q[i] = nn::quantize_s8(row[i], in_info.scale, in_info.zero_point);
+        input = input_q.data();
+      }
+      float* sc = scores.data() + w * classes;
+      if (int8_out) {
+        runner.invoke_raw(input, output_q.data());
+        std::copy(output_q.begin(), output_q.end(),
+                  scores_q.begin() + static_cast<std::ptrdiff_t>(w * classes));
+        for (std::size_t c = 0; c < classes; ++c)
+          sc[c] = static_cast<float>(output_q[c] - out_info.zero_point) * out_info.scale;
+      } else {
+        runner.invoke_raw(input, sc);
+      }
+    }
 
     nlohmann::json windows = nlohmann::json::array();
     if (!ctx.json) {
       std::printf("%8s  %-14s", "time", "top");
-      for (const auto& l : model.labels) std::printf("  %10s", l.substr(0, 10).c_str());
+      for (const auto& l : picked.labels) std::printf("  %10s", l.substr(0, 10).c_str());
       std::printf("\n");
     }
     for (std::size_t i = 0; i < t.windows.size(); ++i) {
       const float* sc = scores.data() + i * classes;
       std::size_t top = std::max_element(sc, sc + classes) - sc;
       bool uncertain = sc[top] < imp.test.uncertain_threshold;
-      std::string top_label = uncertain ? "uncertain" : model.labels[top];
+      std::string top_label = uncertain ? "uncertain" : picked.labels[top];
       if (ctx.json) {
-        nlohmann::json s;
-        for (std::size_t c = 0; c < classes; ++c) s[model.labels[c]] = sc[c];
-        windows.push_back({{"start_s", t.windows[i].start_s}, {"top", top_label}, {"scores", s}});
+        nlohmann::json s, q;
+        for (std::size_t c = 0; c < classes; ++c) s[picked.labels[c]] = sc[c];
+        nlohmann::json win = {{"start_s", t.windows[i].start_s}, {"top", top_label}, {"scores", s}};
+        if (int8_out) {
+          for (std::size_t c = 0; c < classes; ++c)
+            q[picked.labels[c]] = static_cast<int>(scores_q[i * classes + c]);
+          win["scores_q"] = q;
+        }
+        windows.push_back(win);
       } else {
         std::printf("%7.2fs  %-14s", t.windows[i].start_s, top_label.c_str());
         for (std::size_t c = 0; c < classes; ++c) std::printf("  %10.4f", sc[c]);
@@ -61,11 +156,14 @@ void register_classify(CLI::App& app, Context& ctx) {
     }
     if (ctx.json) {
       nlohmann::json j = {{"file", file},
+                          {"model", picked.file.filename().string()},
                           {"window_ms", imp.input.window_size_ms},
                           {"increase_ms", imp.input.window_increase_ms},
-                          {"labels", model.labels},
+                          {"labels", picked.labels},
                           {"padded", !t.windows.empty() && t.windows[0].padded},
                           {"windows", windows}};
+      if (int8_out)
+        j["output_quantization"] = {{"scale", out_info.scale}, {"zero_point", out_info.zero_point}};
       std::printf("%s\n", j.dump(2).c_str());
     } else if (!t.windows.empty() && t.windows[0].padded) {
       std::printf("(the recording is shorter than one window and was zero-padded)\n");

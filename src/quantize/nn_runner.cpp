@@ -65,6 +65,14 @@ void NnRunner::set_input(const float* x) {
   }
 }
 
+void NnRunner::invoke_raw(const void* input, void* output) {
+  auto bytes = [](const nn::TensorInfo& t, std::size_t n) { return n * (t.type == nn::kTypeInt8 ? 1 : 4); };
+  std::memcpy(nn::interpreter_input(interp_.get(), 0), input, bytes(input_, input_elements_));
+  nn::Status s = nn::interpreter_invoke(interp_.get());
+  if (s != nn::kOk) throw Error(name_ + ": inference failed: " + nn::status_message(s));
+  std::memcpy(output, nn::interpreter_output(interp_.get(), 0), bytes(output_, output_elements_));
+}
+
 void NnRunner::run_operator(int op) {
   nn::Status s = nn::interpreter_invoke_range(interp_.get(), op, op + 1);
   if (s != nn::kOk) throw Error(name_ + ": operator " + std::to_string(op) + ": " + nn::status_message(s));

@@ -31,6 +31,10 @@ class NnRunner {
   // Scores of `count` windows of input_elements() values each, count * output_elements() values.
   std::vector<float> predict(const float* x, std::size_t count);
 
+  // One window exactly as the device runs it: `input` holds the input tensor's values in its own type (int8
+  // or float32, input_elements() of them), `output` receives the output tensor's (output_elements()).
+  void invoke_raw(const void* input, void* output);
+
   // Step by step (calibration): set the input, run one operator, read a tensor it wrote.
   void set_input(const float* x);
   void run_operator(int op);

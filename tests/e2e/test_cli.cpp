@@ -191,12 +191,59 @@ TEST_F(Pipeline, ClassifySlidesTheWindowOverARecording) {
   for (const auto& w : j["windows"]) {
     EXPECT_DOUBLE_EQ(w["start_s"].get<double>(), expected_start);
     expected_start += 0.25;
+    // int8 softmax scores (multiples of the output scale, 1/256): each is rounded on its own.
     double sum = w["scores"]["alarm"].get<double>() + w["scores"]["noise"].get<double>();
-    EXPECT_NEAR(sum, 1.0, 1e-5);
+    EXPECT_NEAR(sum, 1.0, 2.0 / 256);
   }
   r = run_kiln({"-C", world->project.string(), "classify", file.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("alarm"), std::string::npos);
+}
+
+// The default model is the int8 .tflite on sdk/nn (the device path): the raw int8 outputs are in the JSON and
+// the scores are exactly their dequantised values; --model float32 runs the float .tflite.
+TEST_F(Pipeline, ClassifyRunsTheInt8ModelAndReportsRawScores) {
+  fs::path file = world->recordings / "alarm" / "alarm-0001.wav";
+  KilnRun r = run_kiln({"-C", world->project.string(), "--json", "classify", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["model"], "model-int8.tflite");
+  const float scale = j["output_quantization"]["scale"].get<float>();
+  const int zero_point = j["output_quantization"]["zero_point"].get<int>();
+  ASSERT_FALSE(j["windows"].empty());
+  for (const auto& w : j["windows"]) {
+    ASSERT_TRUE(w.contains("scores_q"));
+    for (const auto& l : j["labels"]) {
+      const std::string label = l.get<std::string>();
+      const int q = w["scores_q"][label].get<int>();
+      EXPECT_GE(q, -128);
+      EXPECT_LE(q, 127);
+      EXPECT_EQ(w["scores"][label].get<float>(), static_cast<float>(q - zero_point) * scale) << label;
+    }
+  }
+
+  r = run_kiln({"-C", world->project.string(), "--json", "classify", "--model", "float32", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json f = nlohmann::json::parse(r.out);
+  EXPECT_EQ(f["model"], "model-f32.tflite");
+  ASSERT_EQ(f["windows"].size(), j["windows"].size());
+  for (const auto& w : f["windows"]) {
+    EXPECT_FALSE(w.contains("scores_q"));
+    EXPECT_NEAR(w["scores"]["alarm"].get<double>() + w["scores"]["noise"].get<double>(), 1.0, 1e-5);
+  }
+}
+
+TEST_F(Pipeline, ClassifyNamesAMissingModelFile) {
+  TempDir t;
+  fs::path project = t / "p";
+  fs::copy(world->project, project, fs::copy_options::recursive);
+  fs::remove(project / "out" / "model-int8.tflite");
+  fs::path file = world->recordings / "alarm" / "alarm-0001.wav";
+  KilnRun r = run_kiln({"-C", project.string(), "classify", file.string()});
+  expect_clean_error(r, "model-int8.tflite", "kiln quantize");
+  // The float model is still there.
+  r = run_kiln({"-C", project.string(), "classify", "--model", "float32", file.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST_F(Pipeline, ShortRecordingIsPaddedOrRefusedByTheZeroPadSetting) {

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 #include "core/error.h"
 #include "dsp/mfe.h"
+#include "nn/quantize.h"
 #include "support/error_of.h"
 
 namespace {
@@ -109,6 +111,27 @@ TEST(DspBlock, RunIsExactlyTheSdk) {
                                sdk.size()),
             kiln::dsp::kOk);
   EXPECT_EQ(host, sdk);
+}
+
+// kiln classify quantises the host's features with nn::quantize_s8; the device runs mfe_run_s8. Same int8
+// tensor.
+TEST(DspBlock, HostFeaturesQuantisedEqualMfeRunS8) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> pcm(-12000, 12000);
+  std::vector<float> x(32000);  // the fire-alarm window: 2 s at 16 kHz
+  for (float& v : x) v = static_cast<float>(pcm(rng)) * (&v - x.data() < 16000 ? 0.01f : 1.0f);
+  for (float& v : x) v = std::round(v);
+  const std::vector<float> host = kiln::run_dsp_block("mfe", "ei-4", {}, 16000, 1, x);
+  const kiln::dsp::MfeParams p = kiln::dsp::mfe_default_params(16000);
+  std::vector<unsigned char> scratch(kiln::dsp::mfe_s8_scratch_bytes(p));
+  std::vector<std::int8_t> device(199 * 40);
+  ASSERT_EQ(host.size(), device.size());
+  kiln_float_array array = {x.data(), x.size()};
+  ASSERT_EQ(kiln::dsp::mfe_run_s8(p, kiln_signal_from_array(&array), scratch.data(), scratch.size(),
+                                  1.0f / 256.0f, -128, device.data(), device.size()),
+            kiln::dsp::kOk);
+  for (std::size_t i = 0; i < host.size(); ++i)
+    ASSERT_EQ(kiln::nn::quantize_s8(host[i], 1.0f / 256.0f, -128), device[i]) << "value " << i;
 }
 
 TEST(DspBlock, RunRejectsBadInput) {
