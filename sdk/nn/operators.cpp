@@ -21,6 +21,10 @@
 #include "nn/softmax.h"
 #include "nn/tflite_reader.h"
 
+#ifdef KILN_NN_RECORDER
+#include "nn/call_recorder.h"
+#endif
+
 namespace kiln {
 namespace nn {
 
@@ -38,15 +42,43 @@ struct OpContext {
   Interpreter* interp;  // null: validate only
   OperatorView op;
   size_t scratch;  // bytes requested
+#ifdef KILN_NN_RECORDER
+  CallRecorder* recorder;  // non-null: record the kernel call instead of running it (host only)
+#endif
 };
+
+// True when the operator must go past validation (run, or record its kernel call).
+inline bool executing(const OpContext& c) {
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) return true;
+#endif
+  return c.interp != 0;
+}
+
+#ifdef KILN_NN_RECORDER
+void init_call(KernelCall* k, RecordedKernel kernel, int32_t output) {
+  memset(k, 0, sizeof *k);
+  k->kernel = kernel;
+  k->output = output;
+  for (int i = 0; i < kMaxRecordedInputs; ++i) k->inputs[i] = -1;
+}
+
+void add_input(KernelCall* k, int32_t tensor) {
+  k->inputs[k->num_inputs++] = tensor;
+}
+#endif
 
 void* tensor_memory(const OpContext& c, int32_t index, const TensorView& v) {
   if (v.data) return const_cast<uint8_t*>(v.data);
+  if (!c.interp) return 0;  // recording: activations have no memory
   const uint32_t off = c.interp->plan[index];
   return c.interp->activations + off;
 }
 
 void* scratch_memory(const OpContext& c, int32_t op_index) {
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) return c.recorder->scratch(c.scratch);
+#endif
   const uint32_t off = c.interp->plan[c.model->num_tensors + static_cast<uint32_t>(op_index)];
   return off == kNoOffset ? 0 : c.interp->activations + off;
 }
@@ -207,7 +239,7 @@ Status run_conv(OpContext& c, int32_t op_index, bool depthwise) {
   const bool int8 = in.type == kTypeInt8;
   if (int8 && (s = check_filter_quantization(*c.model, f, out_c, depthwise ? 3 : 0)) != kOk) return s;
   c.scratch = int8 ? 8 * static_cast<size_t>(f.quant_count) : 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
 
   const void* input = tensor_memory(c, ii, in);
   const void* filter = tensor_memory(c, fi, f);
@@ -222,6 +254,26 @@ Status run_conv(OpContext& c, int32_t op_index, bool depthwise) {
     qa.input_offset = -in.zero_point;
     qa.output_offset = out.zero_point;
     quantized_activation_range(act, out.scale, out.zero_point, -128, 127, &qa.act_min, &qa.act_max);
+#ifdef KILN_NN_RECORDER
+    if (c.recorder) {
+      KernelCall k;
+      init_call(&k, depthwise ? kRecDepthwiseConv2dS8 : kRecConv2dS8, oi);
+      add_input(&k, ii);
+      add_input(&k, fi);
+      add_input(&k, has_bias ? bi : -1);
+      k.input_dims = id;
+      k.filter_dims = fd;
+      k.output_dims = od;
+      const ConvParams cp = {stride_h, stride_w, dil_h, dil_w, pad_h, pad_w};
+      const DepthwiseParams dp = {stride_h, stride_w, dil_h, dil_w, pad_h, pad_w, depth_multiplier};
+      k.conv = cp;
+      k.depthwise = dp;
+      k.quant = qp;
+      k.quant_act = qa;
+      c.recorder->record(k);
+      return kOk;
+    }
+#endif
     if (depthwise) {
       const DepthwiseParams p = {stride_h, stride_w, dil_h, dil_w, pad_h, pad_w, depth_multiplier};
       depthwise_conv2d_s8(p, qp, qa, id, static_cast<const int8_t*>(input), fd,
@@ -235,6 +287,25 @@ Status run_conv(OpContext& c, int32_t op_index, bool depthwise) {
   } else {
     FloatActivation fa;
     float_activation_range(act, &fa.act_min, &fa.act_max);
+#ifdef KILN_NN_RECORDER
+    if (c.recorder) {
+      KernelCall k;
+      init_call(&k, depthwise ? kRecDepthwiseConv2dF32 : kRecConv2dF32, oi);
+      add_input(&k, ii);
+      add_input(&k, fi);
+      add_input(&k, has_bias ? bi : -1);
+      k.input_dims = id;
+      k.filter_dims = fd;
+      k.output_dims = od;
+      const ConvParams cp = {stride_h, stride_w, dil_h, dil_w, pad_h, pad_w};
+      const DepthwiseParams dp = {stride_h, stride_w, dil_h, dil_w, pad_h, pad_w, depth_multiplier};
+      k.conv = cp;
+      k.depthwise = dp;
+      k.float_act = fa;
+      c.recorder->record(k);
+      return kOk;
+    }
+#endif
     if (depthwise) {
       const DepthwiseParams p = {stride_h, stride_w, dil_h, dil_w, pad_h, pad_w, depth_multiplier};
       depthwise_conv2d_f32(p, fa, id, static_cast<const float*>(input), fd, static_cast<const float*>(filter),
@@ -278,7 +349,7 @@ Status run_fully_connected(OpContext& c, int32_t op_index) {
     }
   }
   c.scratch = int8 && f.quant_count > 1 ? 8 * static_cast<size_t>(f.quant_count) : 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
 
   const FullyConnectedDims d = {batches, depth, units};
   const void* input = tensor_memory(c, ii, in);
@@ -305,12 +376,40 @@ Status run_fully_connected(OpContext& c, int32_t op_index) {
     qa.input_offset = -in.zero_point;
     qa.output_offset = out.zero_point;
     quantized_activation_range(act, out.scale, out.zero_point, -128, 127, &qa.act_min, &qa.act_max);
+#ifdef KILN_NN_RECORDER
+    if (c.recorder) {
+      KernelCall k;
+      init_call(&k, kRecFullyConnectedS8, oi);
+      add_input(&k, ii);
+      add_input(&k, fi);
+      add_input(&k, has_bias ? bi : -1);
+      k.fully_connected = d;
+      k.quant = qp;
+      k.quant_act = qa;
+      k.filter_offset = f.quant_count == 1 ? -f.zero_point : 0;
+      c.recorder->record(k);
+      return kOk;
+    }
+#endif
     fully_connected_s8(d, qp, qa, f.quant_count == 1 ? -f.zero_point : 0, static_cast<const int8_t*>(input),
                        static_cast<const int8_t*>(filter), static_cast<const int32_t*>(bias),
                        static_cast<int8_t*>(output));
   } else {
     FloatActivation fa;
     float_activation_range(act, &fa.act_min, &fa.act_max);
+#ifdef KILN_NN_RECORDER
+    if (c.recorder) {
+      KernelCall k;
+      init_call(&k, kRecFullyConnectedF32, oi);
+      add_input(&k, ii);
+      add_input(&k, fi);
+      add_input(&k, has_bias ? bi : -1);
+      k.fully_connected = d;
+      k.float_act = fa;
+      c.recorder->record(k);
+      return kOk;
+    }
+#endif
     fully_connected_f32(d, fa, static_cast<const float*>(input), static_cast<const float*>(filter),
                         static_cast<const float*>(bias), static_cast<float*>(output));
   }
@@ -356,8 +455,28 @@ Status run_pool(OpContext& c, bool average) {
   if ((s = spatial(padding, id.w, filter_w, stride_w, 1, &ow, &pad_w)) != kOk) return s;
   if (od.n != id.n || od.h != oh || od.w != ow || od.c != id.c) return kShapeMismatch;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
   const PoolParams p = {stride_h, stride_w, filter_h, filter_w, pad_h, pad_w};
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    const bool i8 = in.type == kTypeInt8;
+    init_call(&k,
+              average ? (i8 ? kRecAveragePool2dS8 : kRecAveragePool2dF32)
+                      : (i8 ? kRecMaxPool2dS8 : kRecMaxPool2dF32),
+              oi);
+    add_input(&k, ii);
+    k.pool = p;
+    k.input_dims = id;
+    k.output_dims = od;
+    if (i8)
+      quantized_activation_range(act, out.scale, out.zero_point, -128, 127, &k.act_min, &k.act_max);
+    else
+      float_activation_range(act, &k.float_act.act_min, &k.float_act.act_max);
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   const void* input = tensor_memory(c, ii, in);
   void* output = tensor_memory(c, oi, out);
   if (in.type == kTypeInt8) {
@@ -399,7 +518,31 @@ Status run_binary(OpContext& c, bool is_add) {
     if (n != out.elements) return kShapeMismatch;
   }
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    const bool i8 = out.type == kTypeInt8;
+    RecordedKernel kind;
+    if (is_add)
+      kind = i8 ? (flat ? kRecAddS8 : kRecAddS8Broadcast) : (flat ? kRecAddF32 : kRecAddF32Broadcast);
+    else
+      kind = i8 ? (flat ? kRecMulS8 : kRecMulS8Broadcast) : (flat ? kRecMulF32 : kRecMulF32Broadcast);
+    init_call(&k, kind, oi);
+    add_input(&k, ai);
+    add_input(&k, bi);
+    k.count = out.elements;
+    if (!flat) k.broadcast = shape;
+    if (i8 && is_add)
+      add_s8_params(a.scale, a.zero_point, b.scale, b.zero_point, out.scale, out.zero_point, act, &k.add);
+    else if (i8)
+      mul_s8_params(a.scale, a.zero_point, b.scale, b.zero_point, out.scale, out.zero_point, act, &k.mul);
+    else
+      float_activation_range(act, &k.float_act.act_min, &k.float_act.act_max);
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   const void* pa = tensor_memory(c, ai, a);
   const void* pb = tensor_memory(c, bi, b);
   void* po = tensor_memory(c, oi, out);
@@ -449,7 +592,17 @@ Status run_reshape(OpContext& c) {
   if (in.type != out.type) return kBadType;
   if (in.elements != out.elements) return kShapeMismatch;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, kRecReshape, oi);
+    add_input(&k, ii);
+    k.count = out.elements;
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   const void* input = tensor_memory(c, ii, in);
   void* output = tensor_memory(c, oi, out);
   if (input != output) memmove(output, input, out.bytes);
@@ -474,9 +627,22 @@ Status run_softmax(OpContext& c) {
   if (bad) return kBadFlatbuffer;
   if (!(beta >= 0.0f) || !(beta < 1e6f)) return kBadOperator;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
   const int32_t depth = in.dims[in.rank - 1];
   const int32_t rows = in.elements / depth;
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, in.type == kTypeInt8 ? kRecSoftmaxS8 : kRecSoftmaxF32, oi);
+    add_input(&k, ii);
+    k.rows = rows;
+    k.depth = depth;
+    k.beta = beta;
+    if (in.type == kTypeInt8) softmax_s8_params(beta, in.scale, &k.softmax);
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   const void* input = tensor_memory(c, ii, in);
   void* output = tensor_memory(c, oi, out);
   if (in.type == kTypeInt8) {
@@ -498,7 +664,18 @@ Status run_logistic(OpContext& c) {
   if (in.elements != out.elements) return kShapeMismatch;
   if (in.type == kTypeInt8 && !is_output_q8(out)) return kBadQuantization;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, in.type == kTypeInt8 ? kRecLogisticS8 : kRecLogisticF32, oi);
+    add_input(&k, ii);
+    k.count = in.elements;
+    if (in.type == kTypeInt8) logistic_s8_params(in.scale, in.zero_point, &k.logistic);
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   const void* input = tensor_memory(c, ii, in);
   void* output = tensor_memory(c, oi, out);
   if (in.type == kTypeInt8) {
@@ -519,9 +696,22 @@ Status run_activation(OpContext& c, Activation act) {
   if ((s = float_or_int8(in, out)) != kOk) return s;
   if (in.elements != out.elements) return kShapeMismatch;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
   const void* input = tensor_memory(c, ii, in);
   void* output = tensor_memory(c, oi, out);
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, in.type == kTypeInt8 ? kRecActivationS8 : kRecActivationF32, oi);
+    add_input(&k, ii);
+    k.count = in.elements;
+    k.activation = act;
+    if (in.type == kTypeInt8)
+      activation_s8_params(act, in.scale, in.zero_point, out.scale, out.zero_point, &k.activation_params);
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   if (in.type == kTypeInt8) {
     ActivationParams p;
     activation_s8_params(act, in.scale, in.zero_point, out.scale, out.zero_point, &p);
@@ -542,9 +732,26 @@ Status run_quantize(OpContext& c) {
   if (!quantized(out) || (in.type != kTypeFloat32 && !quantized(in))) return kBadQuantization;
   if (in.elements != out.elements) return kShapeMismatch;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
   const void* input = tensor_memory(c, ii, in);
   int8_t* output = static_cast<int8_t*>(tensor_memory(c, oi, out));
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k,
+              in.type == kTypeFloat32 ? kRecQuantizeF32S8
+                                      : (in.type == kTypeInt8 ? kRecRequantizeS8S8 : kRecRequantizeS16S8),
+              oi);
+    add_input(&k, ii);
+    k.count = in.elements;
+    k.scale = out.scale;
+    k.zero_point = out.zero_point;
+    if (in.type != kTypeFloat32)
+      requantize_params(in.scale, in.zero_point, out.scale, out.zero_point, &k.requantize);
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   if (in.type == kTypeFloat32) {
     quantize_f32_s8(out.scale, out.zero_point, in.elements, static_cast<const float*>(input), output);
   } else {
@@ -567,7 +774,19 @@ Status run_dequantize(OpContext& c) {
   if (!quantized(in)) return kBadQuantization;
   if (in.elements != out.elements) return kShapeMismatch;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, kRecDequantizeS8F32, oi);
+    add_input(&k, ii);
+    k.count = in.elements;
+    k.scale = in.scale;
+    k.zero_point = in.zero_point;
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   dequantize_s8_f32(in.scale, in.zero_point, in.elements,
                     static_cast<const int8_t*>(tensor_memory(c, ii, in)),
                     static_cast<float*>(tensor_memory(c, oi, out)));
@@ -613,9 +832,20 @@ Status run_mean(OpContext& c) {
   for (int i = 0; i < 4; ++i) kept *= p.reduce[i] ? 1 : p.input_dims[i];
   if (kept != out.elements) return kShapeMismatch;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
   const void* input = tensor_memory(c, ii, in);
   void* output = tensor_memory(c, oi, out);
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, in.type == kTypeInt8 ? kRecMeanS8 : kRecMeanF32, oi);
+    add_input(&k, ii);
+    if (in.type == kTypeInt8) mean_s8_params(in.scale, in.zero_point, out.scale, out.zero_point, &p);
+    k.mean = p;
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   if (in.type == kTypeInt8) {
     mean_s8_params(in.scale, in.zero_point, out.scale, out.zero_point, &p);
     mean_s8(p, static_cast<const int8_t*>(input), static_cast<int8_t*>(output));
@@ -659,9 +889,22 @@ Status run_pad(OpContext& c, bool v2) {
       memcpy(&value32, value.data, 4);
   }
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
   const void* input = tensor_memory(c, ii, in);
   void* output = tensor_memory(c, oi, out);
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, kRecPad, oi);
+    add_input(&k, ii);
+    k.pad = p;
+    k.element_size = in.type == kTypeInt8 ? 1 : 4;
+    k.pad_s8 = value8;
+    k.pad_f32 = value32;
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   if (in.type == kTypeInt8)
     pad(p, 1, &value8, input, output);
   else
@@ -685,6 +928,9 @@ Status run_concatenation(OpContext& c) {
   if (axis < 0) axis += out.rank;
   if (axis < 0 || axis >= out.rank) return kBadOperator;
   const void* inputs[kMaxConcatInputs];
+#ifdef KILN_NN_RECORDER
+  int32_t input_tensors[kMaxConcatInputs];
+#endif
   int32_t axis_sizes[kMaxConcatInputs];
   int64_t axis_total = 0;
   for (uint32_t i = 0; i < c.op.num_inputs; ++i) {
@@ -699,17 +945,41 @@ Status run_concatenation(OpContext& c) {
     axis_sizes[i] = in.dims[axis];
     axis_total += in.dims[axis];
     if (c.interp) inputs[i] = tensor_memory(c, ii, in);
+#ifdef KILN_NN_RECORDER
+    input_tensors[i] = ii;
+#endif
   }
   if (axis_total != out.dims[axis]) return kShapeMismatch;
   c.scratch = 0;
-  if (!c.interp) return kOk;
+  if (!executing(c)) return kOk;
   int32_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= out.dims[d];
   for (int d = axis + 1; d < out.rank; ++d) inner *= out.dims[d];
+#ifdef KILN_NN_RECORDER
+  if (c.recorder) {
+    KernelCall k;
+    init_call(&k, kRecConcatenation, oi);
+    for (uint32_t i = 0; i < c.op.num_inputs; ++i) {
+      add_input(&k, input_tensors[i]);
+      k.axis_sizes[i] = axis_sizes[i];
+    }
+    k.outer = outer;
+    k.inner = inner;
+    k.element_size = out.element_size;
+    c.recorder->record(k);
+    return kOk;
+  }
+#endif
   concatenation(static_cast<int32_t>(c.op.num_inputs), inputs, axis_sizes, outer, inner, out.element_size,
                 tensor_memory(c, oi, out));
   return kOk;
 }
+
+}  // namespace
+
+namespace {
+
+Status dispatch(OpContext& c, int32_t index, size_t* scratch_bytes);
 
 }  // namespace
 
@@ -718,6 +988,28 @@ Status run_operator(const Model& model, int32_t index, Interpreter* interp, size
   c.model = &model;
   c.interp = interp;
   c.scratch = 0;
+#ifdef KILN_NN_RECORDER
+  c.recorder = 0;
+#endif
+  return dispatch(c, index, scratch_bytes);
+}
+
+#ifdef KILN_NN_RECORDER
+Status record_operator(const Model& model, int32_t op, CallRecorder* recorder) {
+  if (!recorder) return kNullArgument;
+  OpContext c;
+  c.model = &model;
+  c.interp = 0;
+  c.scratch = 0;
+  c.recorder = recorder;
+  return dispatch(c, op, 0);
+}
+#endif
+
+namespace {
+
+Status dispatch(OpContext& c, int32_t index, size_t* scratch_bytes) {
+  const Model& model = *c.model;
   Status s = read_operator(model, index, &c.op);
   if (s != kOk) return s;
   switch (c.op.code) {
@@ -786,6 +1078,8 @@ Status run_operator(const Model& model, int32_t index, Interpreter* interp, size
   if (scratch_bytes) *scratch_bytes = c.scratch;
   return s;
 }
+
+}  // namespace
 
 }  // namespace nn
 }  // namespace kiln

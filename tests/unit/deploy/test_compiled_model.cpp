@@ -1,0 +1,300 @@
+// The compiled engine end to end: for every model of the TFLM oracle that sdk/nn runs, kiln_model.cpp is
+// generated, compiled with the host compiler together with only the sdk files it lists, and run on every
+// case; outputs must equal TFLM's (int8 bytes exactly, float32 within the conformance tolerance). Arena
+// figures are compared with the interpreter's and TFLM's.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.h"
+#include "deploy/compiled_model.h"
+#include "nn_test_util.h"
+
+using namespace kiln_nn_test;
+namespace fs = std::filesystem;
+namespace nn = kiln::nn;
+
+namespace {
+
+const char* kMain =
+    R"(// Test driver: runs the model on every input-sized chunk of argv[1], appends the outputs to argv[2].
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kiln_model.h"
+int main(int argc, char** argv) {
+  if (argc != 5) return 2;
+  const size_t in_bytes = (size_t)atol(argv[3]), out_bytes = (size_t)atol(argv[4]);
+  FILE* f = fopen(argv[1], "rb");
+  if (!f) return 3;
+  static unsigned char input[1 << 20];
+  const size_t n = fread(input, 1, sizeof input, f);
+  fclose(f);
+  const size_t arena_bytes = (kiln_model_arena_bytes() + 15) / 16 * 16;
+  uint8_t* arena = (uint8_t*)aligned_alloc(16, arena_bytes ? arena_bytes : 16);
+  memset(arena, 0xA5, arena_bytes);
+  if (kiln_model_init(arena) != 0) return 4;
+  FILE* o = fopen(argv[2], "wb");
+  for (size_t off = 0; off + in_bytes <= n; off += in_bytes) {
+    memcpy(kiln_model_input(arena), input + off, in_bytes);
+    if (kiln_model_invoke(arena) != 0) return 5;
+    fwrite(kiln_model_output(arena), 1, out_bytes, o);
+  }
+  fclose(o);
+  free(arena);
+  return 0;
+}
+)";
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::string expected_dir(const std::string& model) {
+  return shared_dir() + "/models/expected/" + model;
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+int run(const std::string& command) {
+  return std::system(command.c_str());
+}
+
+// The same tolerance as tests/unit/nn/test_conformance.cpp.
+std::string compare(const std::string& dtype, const std::vector<uint8_t>& got,
+                    const std::vector<uint8_t>& want) {
+  if (got.size() != want.size())
+    return "size " + std::to_string(got.size()) + " != " + std::to_string(want.size());
+  for (size_t i = 0; i < got.size(); i += dtype == "float32" ? 4 : 1) {
+    if (dtype == "float32") {
+      float a, b;
+      std::memcpy(&a, &got[i], 4);
+      std::memcpy(&b, &want[i], 4);
+      const double diff = std::fabs(double(a) - double(b));
+      if (!(diff <= 1e-6 || diff <= 1e-5 * std::fabs(double(b))))
+        return "float element " + std::to_string(i / 4) + ": " + std::to_string(a) + " vs " +
+               std::to_string(b);
+    } else if (got[i] != want[i]) {
+      return "byte " + std::to_string(i) + ": " + std::to_string(int(int8_t(got[i]))) + " vs " +
+             std::to_string(int(int8_t(want[i])));
+    }
+  }
+  return "";
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/kiln_compiled_XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+const char* kFlags = "-std=c++11 -O2 -Wall -Wextra -Werror -ffp-contract=off";
+
+// sdk .cpp files compiled once per test run (object files keyed by sdk path).
+class SdkObjects {
+ public:
+  std::string object(const std::string& file) {
+    auto it = objects_.find(file);
+    if (it != objects_.end()) return it->second;
+    std::string obj = (dir_.path() / (std::to_string(objects_.size()) + ".o")).string();
+    const std::string cmd = std::string(KILN_HOST_CXX) + " " + kFlags + " -fno-exceptions -fno-rtti -I" +
+                            KILN_SDK_DIR + " -c " + KILN_SDK_DIR + "/" + file + " -o " + obj;
+    if (run(cmd) != 0) obj.clear();
+    objects_[file] = obj;
+    return obj;
+  }
+
+ private:
+  TempDir dir_;
+  std::map<std::string, std::string> objects_;
+};
+
+SdkObjects& sdk_objects() {
+  static SdkObjects objects;
+  return objects;
+}
+
+// Writes kiln_model.cpp, kiln_model.h and the listed sdk headers into dir (no other sdk file is reachable).
+void write_library(const fs::path& dir, const kiln::deploy::CompiledModel& m) {
+  write_file(dir / "kiln_model.cpp", m.source);
+  fs::copy_file(std::string(KILN_SOURCE_DIR) + "/tests/unit/deploy/kiln_model.h", dir / "kiln_model.h");
+  for (const std::string& f : m.sdk_files) {
+    ASSERT_TRUE(f.rfind("nn/", 0) == 0) << f;
+    ASSERT_TRUE(f.find("interpreter") == std::string::npos && f.find("operators") == std::string::npos &&
+                f.find("tflite_reader") == std::string::npos && f != "nn/model.cpp")
+        << f;
+    fs::create_directories((dir / "sdk" / f).parent_path());
+    fs::copy_file(std::string(KILN_SDK_DIR) + "/" + f, dir / "sdk" / f);
+  }
+}
+
+class Compiled : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Compiled, MatchesTflm) {
+  if (!shared_available()) GTEST_SKIP() << "no ../shared";
+  const std::string model = GetParam();
+  const nlohmann::json meta = read_json(expected_dir(model) + "/meta.json");
+  const std::string file = meta["model"].get<std::string>();
+  if (meta["inputs"].size() != 1 || meta["outputs"].size() != 1) {
+    EXPECT_THROW(kiln::deploy::compile_model(read_file(shared_dir() + "/models/" + file), file), kiln::Error);
+    GTEST_SKIP() << model << ": " << meta["inputs"].size()
+                 << " inputs; the compiled engine (kiln_model.h) has one input and one output";
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const kiln::deploy::CompiledModel m =
+      kiln::deploy::compile_model(read_file(shared_dir() + "/models/" + file), file);
+  const auto t1 = std::chrono::steady_clock::now();
+  TempDir tmp;
+  write_library(tmp.path(), m);
+  write_file(tmp.path() / "main.cpp", kMain);
+  // kiln_model.cpp sees only the listed sdk headers; the link takes only the listed sdk sources.
+  std::string objects;
+  for (const std::string& f : m.sdk_files)
+    if (f.size() > 4 && f.substr(f.size() - 4) == ".cpp") {
+      const std::string o = sdk_objects().object(f);
+      ASSERT_FALSE(o.empty()) << "compiling sdk/" << f;
+      objects += " " + o;
+    }
+  const std::string exe = (tmp.path() / "model").string();
+  const std::string cmd = std::string(KILN_HOST_CXX) + " " + kFlags + " -I" + (tmp.path() / "sdk").string() +
+                          " -I" + tmp.path().string() + " " + (tmp.path() / "kiln_model.cpp").string() + " " +
+                          (tmp.path() / "main.cpp").string() + objects + " -o " + exe + " -lm";
+  ASSERT_EQ(run(cmd), 0) << cmd;
+  const auto t2 = std::chrono::steady_clock::now();
+  std::printf(
+      "%-42s generate %5.2f s, compile %5.2f s, source %8zu B, weights %8zu B, arena %7zu B, sdk files %zu\n",
+      model.c_str(), std::chrono::duration<double>(t1 - t0).count(),
+      std::chrono::duration<double>(t2 - t1).count(), m.source.size(), m.weight_bytes, m.arena_bytes,
+      m.sdk_files.size());
+
+  const size_t in_bytes = meta["inputs"][0]["bytes"].get<size_t>();
+  const size_t out_bytes = meta["outputs"][0]["bytes"].get<size_t>();
+  const std::string out_dtype = meta["outputs"][0]["dtype"].get<std::string>();
+  int cases = 0;
+  for (const auto& c : meta["cases"]) {
+    const std::string kase = c["case"].get<std::string>();
+    const std::string in = expected_dir(model) + "/" + kase + ".in.bin";
+    const std::string out = (tmp.path() / (kase + ".out.bin")).string();
+    ASSERT_EQ(
+        run(exe + " " + in + " " + out + " " + std::to_string(in_bytes) + " " + std::to_string(out_bytes)),
+        0);
+    const std::string diff =
+        compare(out_dtype, read_file(out), read_file(expected_dir(model) + "/" + kase + ".out.bin"));
+    EXPECT_TRUE(diff.empty()) << model << " case " << kase << ": " << diff;
+    ++cases;
+  }
+  EXPECT_GT(cases, 0);
+}
+
+// Arena of the compiled engine vs the interpreter's arena_bytes_needed and TFLM's M4 arena.
+TEST_P(Compiled, ArenaSmallerThanInterpreterAndTflm) {
+  if (!shared_available()) GTEST_SKIP() << "no ../shared";
+  const std::string model = GetParam();
+  const nlohmann::json meta = read_json(expected_dir(model) + "/meta.json");
+  if (meta["inputs"].size() != 1 || meta["outputs"].size() != 1)
+    GTEST_SKIP() << "not one input and one output";
+  const std::string file = meta["model"].get<std::string>();
+  Runner r;
+  ASSERT_EQ(r.load(read_file(shared_dir() + "/models/" + file)), nn::kOk);
+  const kiln::deploy::CompiledModel m = kiln::deploy::compile_model(r.bytes, file);
+  const size_t tflm = tflm_arena_m4(model);
+  std::printf("arena %-42s compiled %8zu  interpreter %8zu  TFLM M4 %8zu  (%.1f%% of TFLM)\n", model.c_str(),
+              m.arena_bytes, r.arena_bytes, tflm, tflm ? 100.0 * double(m.arena_bytes) / double(tflm) : 0.0);
+  EXPECT_LE(m.arena_bytes, r.arena_bytes);
+  if (model == "mlperf_tiny_kws_ref_model" || model == "mlperf_tiny_ad01_int8" ||
+      model == "mlperf_tiny_pretrainedResnet_quant") {
+    ASSERT_GT(tflm, 0u);
+    EXPECT_LE(double(m.arena_bytes), 0.7 * double(tflm)) << model;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, Compiled, ::testing::ValuesIn(conformance_models()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// The generated source also builds for the Cortex-M4 with the deployment flags.
+TEST(CompiledModel, BuildsForCortexM4) {
+  if (!shared_available()) GTEST_SKIP() << "no ../shared";
+  if (run("arm-none-eabi-g++ --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no arm-none-eabi-g++";
+  for (const std::string file : {"mlperf_tiny_kws_ref_model.tflite", "mlperf_tiny_ad01_fp32.tflite"}) {
+    const kiln::deploy::CompiledModel m =
+        kiln::deploy::compile_model(read_file(shared_dir() + "/models/" + file), file);
+    TempDir tmp;
+    write_library(tmp.path(), m);
+    std::string cmd =
+        "arm-none-eabi-g++ -std=c++11 -Wall -Wextra -Werror -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
+        "-mfpu=fpv4-sp-d16 -fno-exceptions -fno-rtti -O2 -I" +
+        (tmp.path() / "sdk").string() + " -I" + tmp.path().string() + " -c";
+    for (const std::string& f : m.sdk_files)
+      if (f.substr(f.size() - 4) == ".cpp") cmd += " " + (tmp.path() / "sdk" / f).string();
+    cmd += " " + (tmp.path() / "kiln_model.cpp").string();
+    cmd = "cd " + tmp.path().string() + " && " + cmd;
+    EXPECT_EQ(run(cmd), 0) << file;
+  }
+}
+
+TEST(CompiledModel, ListsOperatorsAndOnlyNeededSdkFiles) {
+  if (!shared_available()) GTEST_SKIP() << "no ../shared";
+  const std::string file = "mlperf_tiny_kws_ref_model.tflite";
+  const kiln::deploy::CompiledModel m =
+      kiln::deploy::compile_model(read_file(shared_dir() + "/models/" + file), file);
+  ASSERT_FALSE(m.operators.empty());
+  EXPECT_EQ(m.operators.front(), "CONV_2D");
+  EXPECT_EQ(m.operators.back(), "SOFTMAX");
+  const auto has = [&](const std::string& f) {
+    return std::find(m.sdk_files.begin(), m.sdk_files.end(), f) != m.sdk_files.end();
+  };
+  EXPECT_TRUE(has("nn/depthwise_conv2d.cpp"));
+  EXPECT_TRUE(has("nn/quant_math.cpp"));
+  EXPECT_FALSE(has("nn/mean.cpp"));
+  EXPECT_FALSE(has("nn/operators.cpp"));
+  EXPECT_GT(m.weight_bytes, 20000u);
+  EXPECT_NE(m.source.find("kiln::nn::depthwise_conv2d_s8("), std::string::npos);
+}
+
+TEST(CompiledModel, UnsupportedOperatorNamesFileAndOperator) {
+  if (!shared_available()) GTEST_SKIP() << "no ../shared";
+  const std::string file = "tflm_trained_lstm.tflite";
+  try {
+    kiln::deploy::compile_model(read_file(shared_dir() + "/models/" + file), file);
+    FAIL() << "no error";
+  } catch (const kiln::Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(file), std::string::npos) << msg;
+    EXPECT_NE(msg.find("LSTM"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("--engine interpreter"), std::string::npos) << msg;
+  }
+}
+
+TEST(CompiledModel, GarbageNamesFile) {
+  try {
+    kiln::deploy::compile_model(std::vector<uint8_t>(64, 0x5A), "junk.tflite");
+    FAIL() << "no error";
+  } catch (const kiln::Error& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("junk.tflite: ", 0), 0u) << e.what();
+  }
+}
+
+}  // namespace
