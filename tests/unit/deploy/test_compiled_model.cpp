@@ -13,11 +13,14 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
 #include <sstream>
 
 #include "core/error.h"
 #include "deploy/compiled_model.h"
 #include "nn_test_util.h"
+#include "quantize/tflite_model.h"
 
 using namespace kiln_nn_test;
 namespace fs = std::filesystem;
@@ -151,6 +154,26 @@ void write_library(const fs::path& dir, const kiln::deploy::CompiledModel& m) {
   }
 }
 
+// Compiles the generated library with the test driver into dir/model; returns the executable or "" on
+// failure.
+std::string build_executable(const fs::path& dir, const kiln::deploy::CompiledModel& m) {
+  write_library(dir, m);
+  write_file(dir / "main.cpp", kMain);
+  // kiln_model.cpp sees only the listed sdk headers; the link takes only the listed sdk sources.
+  std::string objects;
+  for (const std::string& f : m.sdk_files)
+    if (f.size() > 4 && f.substr(f.size() - 4) == ".cpp") {
+      const std::string o = sdk_objects().object(f);
+      if (o.empty()) return "";
+      objects += " " + o;
+    }
+  const std::string exe = (dir / "model").string();
+  const std::string cmd = std::string(KILN_HOST_CXX) + " " + kFlags + " -I" + (dir / "sdk").string() + " -I" +
+                          dir.string() + " " + (dir / "kiln_model.cpp").string() + " " +
+                          (dir / "main.cpp").string() + objects + " -o " + exe + " -lm";
+  return run(cmd) == 0 ? exe : "";
+}
+
 class Compiled : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Compiled, MatchesTflm) {
@@ -168,21 +191,8 @@ TEST_P(Compiled, MatchesTflm) {
       kiln::deploy::compile_model(read_file(shared_dir() + "/models/" + file), file);
   const auto t1 = std::chrono::steady_clock::now();
   TempDir tmp;
-  write_library(tmp.path(), m);
-  write_file(tmp.path() / "main.cpp", kMain);
-  // kiln_model.cpp sees only the listed sdk headers; the link takes only the listed sdk sources.
-  std::string objects;
-  for (const std::string& f : m.sdk_files)
-    if (f.size() > 4 && f.substr(f.size() - 4) == ".cpp") {
-      const std::string o = sdk_objects().object(f);
-      ASSERT_FALSE(o.empty()) << "compiling sdk/" << f;
-      objects += " " + o;
-    }
-  const std::string exe = (tmp.path() / "model").string();
-  const std::string cmd = std::string(KILN_HOST_CXX) + " " + kFlags + " -I" + (tmp.path() / "sdk").string() +
-                          " -I" + tmp.path().string() + " " + (tmp.path() / "kiln_model.cpp").string() + " " +
-                          (tmp.path() / "main.cpp").string() + objects + " -o " + exe + " -lm";
-  ASSERT_EQ(run(cmd), 0) << cmd;
+  const std::string exe = build_executable(tmp.path(), m);
+  ASSERT_FALSE(exe.empty()) << "building " << model;
   const auto t2 = std::chrono::steady_clock::now();
   std::printf(
       "%-42s generate %5.2f s, compile %5.2f s, source %8zu B, weights %8zu B, arena %7zu B, sdk files %zu\n",
@@ -233,6 +243,116 @@ TEST_P(Compiled, ArenaSmallerThanInterpreterAndTflm) {
 
 INSTANTIATE_TEST_SUITE_P(Models, Compiled, ::testing::ValuesIn(conformance_models()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// Kernels the oracle models do not use (MAX_POOL_2D, MUL, broadcasting ADD/MUL, one tensor as both
+// operands), on a small hand-built graph: the compiled engine must give the interpreter's bytes exactly.
+kiln::tflite::Model synthetic_model(bool int8) {
+  namespace tf = kiln::tflite;
+  const tf::TensorType type = int8 ? tf::TensorType::int8 : tf::TensorType::float32;
+  tf::Model m;
+  auto tensor = [&](std::vector<int> shape, float scale, int zp, std::vector<std::uint8_t> data = {},
+                    std::optional<tf::TensorType> t = std::nullopt) {
+    tf::Tensor x;
+    x.name = "t" + std::to_string(m.tensors.size());
+    x.shape = std::move(shape);
+    x.type = t.value_or(type);
+    x.data = std::move(data);
+    if (int8) x.quantization = tf::Quantization{{scale}, {zp}, 0};
+    m.tensors.push_back(x);
+    return static_cast<int>(m.tensors.size()) - 1;
+  };
+  std::mt19937 rng(5);
+  auto values = [&](size_t n) {
+    std::vector<std::int8_t> q(n);
+    std::vector<float> f(n);
+    for (size_t i = 0; i < n; ++i) {
+      q[i] = static_cast<std::int8_t>(static_cast<int>(rng() % 200) - 100);
+      f[i] = q[i] / 64.0f;
+    }
+    return int8 ? tf::to_bytes(q) : tf::to_bytes(f);
+  };
+  auto op = [&](tf::BuiltinOp code, std::vector<int> in, std::vector<int> out) {
+    tf::Operator o;
+    o.code = code;
+    o.inputs = std::move(in);
+    o.outputs = std::move(out);
+    m.operators.push_back(o);
+    return &m.operators.back();
+  };
+  const int input = tensor({1, 8, 8, 4}, 0.05f, 3);
+  const int pooled = tensor({1, 4, 4, 4}, 0.05f, 3);
+  tf::Operator* pool = op(tf::kMaxPool2D, {input}, {pooled});
+  pool->padding = tf::Padding::valid;
+  pool->stride_w = pool->stride_h = pool->filter_w = pool->filter_h = 2;
+  pool->activation = tf::Activation::relu;
+  const int scale = tensor({4}, 0.02f, 0, values(4));
+  const int scaled = tensor({1, 4, 4, 4}, 0.01f, -2);
+  op(tf::kMul, {pooled, scale}, {scaled});
+  const int sum = tensor({1, 4, 4, 4}, 0.06f, 1);
+  op(tf::kAdd, {scaled, pooled}, {sum});
+  const int square = tensor({1, 4, 4, 4}, 0.05f, -5);
+  op(tf::kMul, {sum, sum}, {square});
+  const int shift = tensor({1, 1, 1, 4}, 0.03f, 2, values(4));
+  const int shifted = tensor({1, 4, 4, 4}, 0.04f, -128);
+  op(tf::kAdd, {square, shift}, {shifted})->activation = tf::Activation::relu6;
+  const int flat = tensor({1, 64}, 0.04f, -128);
+  op(tf::kReshape, {shifted}, {flat})->new_shape = {1, 64};
+  const int weights = tensor({10, 64}, 0.01f, 0, values(640));
+  std::vector<std::int32_t> bias_q(10);
+  std::vector<float> bias_f(10);
+  for (int i = 0; i < 10; ++i) bias_f[i] = static_cast<float>(bias_q[i] = i * 37 - 150) / 256.0f;
+  const int bias = tensor({10}, 0.0004f, 0, int8 ? tf::to_bytes(bias_q) : tf::to_bytes(bias_f),
+                          int8 ? tf::TensorType::int32 : tf::TensorType::float32);
+  const int logits = tensor({1, 10}, 0.1f, 0);
+  op(tf::kFullyConnected, {flat, weights, bias}, {logits});
+  const int probs = tensor({1, 10}, 1.0f / 256.0f, -128);
+  op(tf::kSoftmax, {logits}, {probs});
+  m.inputs = {input};
+  m.outputs = {probs};
+  return m;
+}
+
+TEST(CompiledModel, SyntheticGraphMatchesInterpreter) {
+  for (const bool int8 : {true, false}) {
+    Runner r;
+    ASSERT_EQ(r.load(kiln::tflite::serialize(synthetic_model(int8))), nn::kOk);
+    const kiln::deploy::CompiledModel m = kiln::deploy::compile_model(r.bytes, "synthetic.tflite");
+    EXPECT_LE(m.arena_bytes, r.arena_bytes);
+    TempDir tmp;
+    const std::string exe = build_executable(tmp.path(), m);
+    ASSERT_FALSE(exe.empty());
+    nn::TensorInfo in_info, out_info;
+    ASSERT_EQ(nn::model_tensor_info(r.model, nn::model_input_tensor(r.model, 0), &in_info), nn::kOk);
+    ASSERT_EQ(nn::model_tensor_info(r.model, nn::model_output_tensor(r.model, 0), &out_info), nn::kOk);
+    std::mt19937 rng(int8 ? 1 : 2);
+    std::vector<uint8_t> inputs, want;
+    for (int c = 0; c < 4; ++c) {
+      std::vector<uint8_t> in(in_info.bytes);
+      if (int8) {
+        for (auto& b : in) b = static_cast<uint8_t>(rng());
+      } else {
+        for (size_t i = 0; i < in.size(); i += 4) {
+          const float v = static_cast<float>(static_cast<int>(rng() % 2001) - 1000) / 300.0f;
+          std::memcpy(&in[i], &v, 4);
+        }
+      }
+      std::memcpy(nn::interpreter_input(&r.interp, 0), in.data(), in.size());
+      ASSERT_EQ(nn::interpreter_invoke(&r.interp), nn::kOk);
+      const uint8_t* o = static_cast<const uint8_t*>(nn::interpreter_output(&r.interp, 0));
+      want.insert(want.end(), o, o + out_info.bytes);
+      inputs.insert(inputs.end(), in.begin(), in.end());
+    }
+    const std::string in_path = (tmp.path() / "in.bin").string(),
+                      out_path = (tmp.path() / "out.bin").string();
+    write_file(in_path, std::string(inputs.begin(), inputs.end()));
+    ASSERT_EQ(run(exe + " " + in_path + " " + out_path + " " + std::to_string(in_info.bytes) + " " +
+                  std::to_string(out_info.bytes)),
+              0);
+    EXPECT_EQ(read_file(out_path), want) << (int8 ? "int8" : "float32");
+    for (const char* kernel : {"max_pool2d_", "mul_", "_broadcast("})
+      EXPECT_NE(m.source.find(kernel), std::string::npos) << kernel;
+  }
+}
 
 // The generated source also builds for the Cortex-M4 with the deployment flags.
 TEST(CompiledModel, BuildsForCortexM4) {
