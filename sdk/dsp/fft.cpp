@@ -1,3 +1,5 @@
+#include "dsp/no_fp_contract.h"  // first: it must precede every function
+
 #include "dsp/fft.h"
 
 #include <string.h>

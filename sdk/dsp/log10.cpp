@@ -1,3 +1,5 @@
+#include "dsp/no_fp_contract.h"  // first: it must precede every function
+
 #include "dsp/log10.h"
 
 #include <math.h>  // HUGE_VALF and NAN only (macros, no libm call)

@@ -1,3 +1,5 @@
+#include "dsp/no_fp_contract.h"  // first: it must precede every function
+
 #include "dsp/mfe.h"
 
 #include <limits.h>
@@ -16,12 +18,13 @@
 // the SDK without floating-point contraction (-ffp-contract=off, set in sdk/CMakeLists.txt): a fused
 // multiply-add in the pre-emphasis or the FFT would change results bit-wise between targets.
 //
-// Host == device. The per-frame log10 is our own (dsp/log10.h): libm's log10f differs between glibc and newlib
-// in the last bit, and the 1/256 rounding turns that into a whole step now and then. The FFT twiddles come from
-// our own series too (fft.cpp). The mel points keep libm's log/exp in double: they only choose integer bins
-// (floor of (fft_length + 1) * hz / fs), which a last-bit difference could move only when that product is
-// within about 1e-13 of an integer; numpy's reference uses libm in the same way, so our own log/exp would not
-// be more faithful to it. kiln deploy can check the bins the device computes against the host's.
+// Host == device. The per-frame log10 is our own (dsp/log10.h): libm's log10f differs between glibc and
+// newlib in the last bit, and the 1/256 rounding turns that into a whole step now and then. The FFT twiddles
+// come from our own series too (fft.cpp). The mel points keep libm's log/exp in double: they only choose
+// integer bins (floor of (fft_length + 1) * hz / fs), which a last-bit difference could move only when that
+// product is within about 1e-13 of an integer; numpy's reference uses libm in the same way, so our own
+// log/exp would not be more faithful to it. kiln deploy can check the bins the device computes against the
+// host's.
 
 namespace kiln {
 namespace dsp {
