@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "nn/quantize.h"
 
 namespace kiln {
 
@@ -59,9 +60,10 @@ void NnRunner::set_input(const float* x) {
   if (input_.type == nn::kTypeFloat32) {
     std::memcpy(in, x, input_elements_ * sizeof(float));
   } else {
+    // The device's formula (nn::quantize_s8, float division), so kiln test scores what the device computes.
     auto* q = static_cast<std::int8_t*>(in);
     for (std::size_t i = 0; i < input_elements_; ++i)
-      q[i] = quantize_value(x[i], input_.scale, input_.zero_point);
+      q[i] = nn::quantize_s8(x[i], input_.scale, input_.zero_point);
   }
 }
 
