@@ -40,7 +40,8 @@ std::vector<std::string> split_labels(const std::string& text) {
   return out;
 }
 
-nlohmann::json run_import(const Context& ctx, const std::string& model_path, const std::string& labels_opt) {
+nlohmann::json run_import(const Context& ctx, const std::string& model_path, const std::string& labels_opt,
+                          bool raw_output) {
   Session s = open_session(ctx);
   const std::filesystem::path source(model_path);
   const tflite::ModelFile file(source);  // throws "FILE: not a usable .tflite model: <status>"
@@ -71,7 +72,9 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
   }
 
   std::vector<std::string> labels;
-  if (!labels_opt.empty()) {
+  if (raw_output) {
+    if (!labels_opt.empty()) throw Error("--labels and --raw-output: a model with raw outputs has no labels");
+  } else if (!labels_opt.empty()) {
     labels = split_labels(labels_opt);
     std::set<std::string> seen;
     for (const auto& l : labels) {
@@ -87,7 +90,7 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
           ": no samples, so no labels for the model's outputs (add samples, or pass --labels a,b,...)");
     }
   }
-  if (elements(out_dims) != static_cast<std::int64_t>(labels.size())) {
+  if (!raw_output && elements(out_dims) != static_cast<std::int64_t>(labels.size())) {
     throw Error(model_path + ": output shape " + shape_string(out_dims) + " gives " +
                 std::to_string(elements(out_dims)) + " scores, but there are " +
                 std::to_string(labels.size()) + " labels (" +
@@ -107,6 +110,7 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
   nlohmann::json record = {{"source", std::filesystem::absolute(source).lexically_normal().string()},
                            {"sha256", sha256_hex(bytes)},
                            {"labels", labels},
+                           {"raw_output", raw_output},
                            {"input_type", tflite::tensor_type_name(in.type)},
                            {"file", target.filename().string()},
                            {"input_shape", in_dims},
@@ -118,8 +122,10 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
   write_file_atomic(s.paths.out() / "imported.json", record.dump(2) + "\n");
 
   if (!ctx.json) {
-    std::printf("Imported %s (%s input %s, %zu labels, arena %zu bytes) as %s\n", model_path.c_str(),
-                tflite::tensor_type_name(in.type), shape_string(in_dims).c_str(), labels.size(),
+    const std::string outputs = raw_output ? std::to_string(elements(out_dims)) + " raw outputs"
+                                           : std::to_string(labels.size()) + " labels";
+    std::printf("Imported %s (%s input %s, %s, arena %zu bytes) as %s\n", model_path.c_str(),
+                tflite::tensor_type_name(in.type), shape_string(in_dims).c_str(), outputs.c_str(),
                 runner.arena_bytes(), target.string().c_str());
   }
   record["path"] = target.string();
@@ -131,6 +137,7 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
 void register_import(CLI::App& app, Context& ctx) {
   static std::string model_path;
   static std::string labels;
+  static bool raw_output = false;
   auto* cmd =
       app.add_subcommand("import", "Use a .tflite model trained elsewhere as the project's learning block");
   cmd->add_option("model", model_path, "The .tflite model file (int8 or float32 input)")->required();
@@ -138,6 +145,9 @@ void register_import(CLI::App& app, Context& ctx) {
       "--labels", labels,
       "The labels of the model's outputs in order, comma-separated (default: the dataset's labels, "
       "sorted, as `kiln train` orders them)");
+  cmd->add_flag("--raw-output", raw_output,
+                "The outputs are not one score per label (an autoencoder, a regression): no labels; "
+                "`kiln deploy` exposes the output values, `kiln test` is not available");
   cmd->footer(
       "\nThe model must take one window of the impulse's features (same number of values) and give one "
       "score\n"
@@ -145,7 +155,7 @@ void register_import(CLI::App& app, Context& ctx) {
       "model\n"
       "files are removed and out/imported.json records the source, its SHA-256 and the labels.");
   cmd->callback([&ctx] {
-    nlohmann::json j = run_import(ctx, model_path, labels);
+    nlohmann::json j = run_import(ctx, model_path, labels, raw_output);
     if (ctx.json) std::printf("%s\n", j.dump(2).c_str());
   });
 }

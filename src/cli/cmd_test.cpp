@@ -114,6 +114,11 @@ nlohmann::json run_test_imported(const Session& s, const Context& ctx,
                                  const std::filesystem::path& record_path) {
   const nlohmann::json record = nlohmann::json::parse(read_file(record_path));
   const std::vector<std::string> labels = record.at("labels").get<std::vector<std::string>>();
+  if (record.value("raw_output", false) || labels.empty()) {
+    throw Error(record_path.string() +
+                ": the imported model has raw outputs, not one score per label; kiln test needs labels "
+                "(import it again with --labels)");
+  }
   const std::filesystem::path file = s.paths.out() / record.at("file").get<std::string>();
   if (!std::filesystem::exists(file)) {
     throw Error(file.string() + ": missing (run `kiln import` again)");
