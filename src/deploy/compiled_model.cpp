@@ -310,6 +310,7 @@ class Generator {
     const std::string bad = check_plan(buffers, overlaps, arena_);
     if (!bad.empty()) fail("internal error: invalid arena plan: " + bad);
     result_.arena_bytes = arena_.arena_bytes;
+    result_.input_offset = offset(input_);
   }
 
   std::size_t offset(int t) const { return arena_.offsets[buffer_of_.at(root_[t])]; }

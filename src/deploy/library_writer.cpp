@@ -1,0 +1,455 @@
+#include "deploy/library_writer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include "core/error.h"
+#include "deploy/compiled_model.h"
+#include "deploy/resources.h"
+#include "dsp/mfe.h"
+#include "impulse/dsp_block.h"
+#include "impulse/windowing.h"
+#include "kiln/nn.h"
+
+namespace kiln::deploy {
+
+namespace fs = std::filesystem;
+
+const char* format_name(Format f) {
+  return f == Format::cpp ? "cpp" : "arduino";
+}
+
+const char* engine_name(Engine e) {
+  return e == Engine::compiled ? "compiled" : "interpreter";
+}
+
+namespace {
+
+const char* const kMarker = ".kiln-deploy";
+
+std::size_t align16(std::size_t n) {
+  return (n + 15) & ~static_cast<std::size_t>(15);
+}
+
+// C literals that give back exactly the same float / double.
+std::string float_literal(float v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+  std::string s = buf;
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s + "f";
+}
+
+std::string double_literal(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::string s = buf;
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string c_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+// A name usable as a C identifier / Arduino library name: "fire-alarm" -> "fire_alarm".
+std::string identifier(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) out += std::isalnum(c) ? static_cast<char>(c) : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "kiln_" + out;
+  return out;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+std::size_t elements(const nn::TensorInfo& t) {
+  std::size_t n = 1;
+  for (int i = 0; i < t.rank; ++i) n *= static_cast<std::size_t>(t.dims[i]);
+  return n;
+}
+
+// The sdk files `roots` need: every `#include "..."` that names an sdk file, and for each header X.h the
+// matching X.cpp, transitively. Paths as in sdk_sources() ("dsp/mfe.h", "include/kiln/nn.h").
+std::set<std::string> sdk_closure(const std::vector<Resource>& sdk, std::vector<std::string> roots) {
+  std::map<std::string, std::string_view> by_path;
+  for (const auto& r : sdk) by_path[std::string(r.path)] = r.text;
+  auto sdk_path = [&](const std::string& include) -> std::string {
+    if (by_path.count(include)) return include;
+    if (by_path.count("include/" + include)) return "include/" + include;
+    return "";
+  };
+  std::set<std::string> done;
+  while (!roots.empty()) {
+    std::string p = roots.back();
+    roots.pop_back();
+    if (!done.insert(p).second) continue;
+    const std::string_view text = resource_text(sdk, p);
+    for (std::size_t at = text.find("#include \""); at != std::string_view::npos;
+         at = text.find("#include \"", at + 1)) {
+      const std::size_t begin = at + 10, end = text.find('"', begin);
+      if (end == std::string_view::npos) break;
+      const std::string found = sdk_path(std::string(text.substr(begin, end - begin)));
+      if (!found.empty()) roots.push_back(found);
+    }
+    if (p.size() > 2 && p.compare(p.size() - 2, 2, ".h") == 0) {
+      const std::string cpp = p.substr(0, p.size() - 2) + ".cpp";
+      if (by_path.count(cpp)) roots.push_back(cpp);
+    }
+  }
+  return done;
+}
+
+struct ModelPart {
+  std::vector<std::pair<std::string, std::string>> files;  // relative to the library's source dir
+  std::vector<std::string> sdk_roots;
+  std::size_t arena_bytes = 0, input_offset = 0, model_bytes = 0;
+  std::size_t free_from = 0;  // the arena before this offset holds engine bookkeeping, never free
+  std::vector<std::string> operators;
+};
+
+std::string byte_array(const std::string& name, const std::vector<std::uint8_t>& bytes) {
+  std::string out = "alignas(16) extern const uint8_t " + name + "[] = {";
+  char buf[8];
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i % 24 == 0) out += "\n   ";
+    std::snprintf(buf, sizeof buf, " %u,", bytes[i]);
+    out += buf;
+  }
+  return out + "\n};\n";
+}
+
+ModelPart interpreter_part(const ImpulseExport& imp, const std::vector<Resource>& templates,
+                           const std::vector<Resource>& sdk) {
+  nn::Model model;
+  nn::model_load(&model, imp.tflite.data(), imp.tflite.size());  // checked by the caller
+  std::vector<std::uint64_t> scratch((nn::plan_scratch_bytes(model) + 7) / 8 + 1);
+  std::size_t need = 0;
+  if (nn::arena_bytes_needed(model, scratch.data(), scratch.size() * 8, &need) != nn::kOk) {
+    throw Error(imp.model_file + ": sdk/nn cannot plan this model's arena");
+  }
+  // Where the input tensor lands in the arena: the device runs the same planner on the same model.
+  std::vector<std::uint64_t> arena(need / 8 + 2);
+  nn::Interpreter interp;
+  if (nn::interpreter_init(&interp, &model, arena.data(), need) != nn::kOk) {
+    throw Error(imp.model_file + ": sdk/nn cannot plan this model's arena");
+  }
+  ModelPart part;
+  part.arena_bytes = need;
+  part.input_offset = static_cast<std::size_t>(static_cast<std::uint8_t*>(nn::interpreter_input(&interp, 0)) -
+                                               reinterpret_cast<std::uint8_t*>(arena.data()));
+  part.free_from =
+      static_cast<std::size_t>(interp.activations - reinterpret_cast<std::uint8_t*>(arena.data()));
+  part.model_bytes = imp.tflite.size();
+  part.files.emplace_back("kiln_model.cpp", std::string(resource_text(templates, "engine_interpreter.cpp")));
+  part.files.emplace_back("kiln_model_data.cpp",
+                          "// " + imp.model_file +
+                              ", embedded by kiln deploy.\n#include <stddef.h>\n#include " +
+                              "<stdint.h>\n\n" + byte_array("kiln_model_tflite", imp.tflite) +
+                              "extern const size_t kiln_model_tflite_size = sizeof kiln_model_tflite;\n");
+  // Every kernel: a device that receives new models at run time may get any operator.
+  for (const auto& r : sdk) {
+    const std::string p(r.path);
+    if (p.rfind("nn/", 0) == 0 || p == "include/kiln/nn.h") part.sdk_roots.push_back(p);
+  }
+  return part;
+}
+
+ModelPart compiled_part(const ImpulseExport& imp) {
+  CompiledModel cm = compile_model(imp.tflite, imp.model_file);
+  ModelPart part;
+  part.arena_bytes = cm.arena_bytes;
+  part.input_offset = cm.input_offset;
+  part.model_bytes = cm.weight_bytes;
+  part.operators = cm.operators;
+  part.files.emplace_back("kiln_model.cpp", cm.source);
+  part.sdk_roots = cm.sdk_files;
+  return part;
+}
+
+std::string metadata_header(const ImpulseExport& imp, Engine engine, const dsp::MfeParams& mfe,
+                            const dsp::MfeShape& shape, std::size_t signal_length, const nn::TensorInfo& in,
+                            const nn::TensorInfo& out, std::size_t output_count, std::size_t arena,
+                            std::size_t model_arena, std::size_t scratch_offset, std::size_t scratch_bytes) {
+  std::string h;
+  auto def = [&](const std::string& name, const std::string& value, const std::string& comment = "") {
+    h += "#define " + name + " " + value + (comment.empty() ? "" : "  /* " + comment + " */") + "\n";
+  };
+  auto num = [](std::size_t v) { return std::to_string(v); };
+  h += "/* kiln_impulse_metadata.h: what the exported impulse is. Generated by `kiln deploy`; do not edit. "
+       "*/\n";
+  h += "#ifndef KILN_IMPULSE_METADATA_H\n#define KILN_IMPULSE_METADATA_H\n\n";
+  def("KILN_PROJECT_NAME", c_string(imp.name));
+  def("KILN_ENGINE", c_string(engine_name(engine)));
+  def("KILN_MODEL_FILE", c_string(fs::path(imp.model_file).filename().string()));
+  h += "\n/* Input: one window of raw samples, axes interleaved. */\n";
+  def("KILN_SAMPLE_RATE", double_literal(imp.input.frequency), "Hz");
+  def("KILN_AXES", std::to_string(imp.input.axes));
+  def("KILN_WINDOW_MS", std::to_string(imp.input.window_size_ms));
+  def("KILN_WINDOW_INCREASE_MS", std::to_string(imp.input.window_increase_ms),
+      "stride when classifying a stream");
+  def("KILN_SIGNAL_LENGTH", num(signal_length), "values per window: samples x axes");
+  h += "\n/* DSP block: " + imp.dsp.block + " " + imp.dsp.version + " (Edge Impulse parameter names). */\n";
+  def("KILN_DSP_BLOCK", c_string(imp.dsp.block));
+  def("KILN_DSP_VERSION", c_string(imp.dsp.version));
+  def("KILN_MFE_FRAME_LENGTH", double_literal(mfe.frame_length), "s");
+  def("KILN_MFE_FRAME_STRIDE", double_literal(mfe.frame_stride), "s");
+  def("KILN_MFE_NUM_FILTERS", std::to_string(mfe.num_filters));
+  def("KILN_MFE_FFT_LENGTH", std::to_string(mfe.fft_length));
+  def("KILN_MFE_LOW_FREQUENCY", double_literal(mfe.low_frequency), "Hz");
+  def("KILN_MFE_HIGH_FREQUENCY", double_literal(mfe.high_frequency), "Hz, 0 = half the sample rate");
+  def("KILN_MFE_NOISE_FLOOR_DB", double_literal(mfe.noise_floor_db), "dB");
+  def("KILN_FEATURE_FRAMES", std::to_string(shape.frames));
+  def("KILN_FEATURE_VALUES", std::to_string(shape.values), "per frame");
+  h += "\n/* The network's input and output tensors. */\n";
+  const bool in8 = in.type == nn::kTypeInt8, out8 = out.type == nn::kTypeInt8;
+  def("KILN_INPUT_INT8", in8 ? "1" : "0", in8 ? "int8, quantized below" : "float32");
+  def("KILN_INPUT_COUNT", num(elements(in)));
+  def("KILN_INPUT_BYTES", num(in.bytes));
+  def("KILN_INPUT_SCALE", float_literal(in8 ? in.scale : 0.0f));
+  def("KILN_INPUT_ZERO_POINT", std::to_string(in8 ? in.zero_point : 0));
+  def("KILN_OUTPUT_INT8", out8 ? "1" : "0");
+  def("KILN_OUTPUT_COUNT", num(output_count));
+  def("KILN_OUTPUT_SCALE", float_literal(out8 ? out.scale : 0.0f));
+  def("KILN_OUTPUT_ZERO_POINT", std::to_string(out8 ? out.zero_point : 0));
+  h += "\n/* Labels, in the order of the outputs. */\n";
+  def("KILN_LABEL_COUNT", num(imp.labels.size()));
+  std::string labels = "{";
+  for (std::size_t i = 0; i < imp.labels.size(); ++i) labels += (i ? ", " : "") + c_string(imp.labels[i]);
+  def("KILN_LABELS", imp.labels.empty() ? "{\"\"}" : labels + "}");
+  h += "\n/* RAM: one static arena for the network's tensors and the DSP block's scratch. */\n";
+  def("KILN_ARENA_BYTES", num(arena));
+  def("KILN_MODEL_ARENA_BYTES", num(model_arena));
+  def("KILN_DSP_SCRATCH_OFFSET", num(scratch_offset), "in the arena, clear of the input tensor");
+  def("KILN_DSP_SCRATCH_BYTES", num(scratch_bytes));
+  h += "\n#endif /* KILN_IMPULSE_METADATA_H */\n";
+  return h;
+}
+
+std::string library_readme(const ImpulseExport& imp, Format format, const LibraryFacts& f) {
+  std::string r = "# " + imp.name + " — exported by `kiln deploy`\n\n";
+  r += "The complete impulse (" + imp.dsp.block +
+       " DSP block + network) as one dependency-free C++11 library, ";
+  r += std::string("engine `") + engine_name(f.engine) + "`.\n\n";
+  r += "```c\n#include \"kiln_impulse.h\"\n\nkiln_float_array samples = {window, KILN_SIGNAL_LENGTH};\n";
+  r += "kiln_signal signal = kiln_signal_from_array(&samples);  /* or your own get_data callback */\n";
+  r += "kiln_result result;\nif (kiln_run_impulse(&signal, &result) == KILN_OK) "
+       "puts(result.top_label);\n```\n\n";
+  r += "- Input: " + std::to_string(f.signal_length) + " raw values per window (" +
+       std::to_string(imp.input.window_size_ms) + " ms at " + double_literal(imp.input.frequency) + " Hz, " +
+       std::to_string(imp.input.axes) + " axis/axes, int16 scale for audio).\n";
+  r += "- Output: `kiln_result.scores[i]` for `kiln_label(i)`; `top`/`top_label`; `timing` in µs when a "
+       "clock is "
+       "available (POSIX, Arduino, or define `KILN_CLOCK_US()`).\n";
+  r += "- RAM: one static arena of " + std::to_string(f.arena_bytes) + " bytes (network " +
+       std::to_string(f.model_arena_bytes) + ", DSP scratch " + std::to_string(f.dsp_scratch_bytes) +
+       " sharing it); no heap.\n";
+  r +=
+      "- Compile with `-ffp-contract=off` (GCC/Clang): without it the compiler may fuse multiply-adds in the "
+      "DSP block and the features differ in the last bit from the host's.\n\n";
+  if (format == Format::cpp) {
+    r += "Build: `make` (library + `build/kiln-impulse FILE.wav`), or CMake (`add_subdirectory` this "
+         "directory "
+         "and link `kiln_impulse`). Cross-compile: `make CXX=arm-none-eabi-g++ CPUFLAGS=\"-mcpu=cortex-m4 "
+         "-mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16\" lib`.\n\n";
+    r += "Examples: `examples/linux/main.cpp` (a WAV file or sample values on stdin), "
+         "`examples/bare-metal/main.cpp` (ring buffer filled by an interrupt).\n";
+  } else {
+    r += "Arduino: copy this directory into your libraries folder (or Sketch > Include Library > Add .ZIP) "
+         "and "
+         "open the example. Set `-ffp-contract=off` in platform.local.txt for bit-exact features.\n";
+  }
+  return r;
+}
+
+}  // namespace
+
+Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
+  if (imp.dsp.block != "mfe") {
+    throw Error("kiln.toml: kiln deploy supports the mfe block, not '" + imp.dsp.block + "'");
+  }
+  // The DSP block and the features one window gives.
+  const std::size_t window = ms_to_samples(imp.input.window_size_ms, imp.input.frequency);
+  const DspShape ds =
+      dsp_output_shape(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes, window);
+  dsp::MfeParams mfe;
+  mfe.sampling_frequency = imp.input.frequency;
+  mfe.frame_length = imp.dsp.params.at("frame_length");
+  mfe.frame_stride = imp.dsp.params.at("frame_stride");
+  mfe.num_filters = static_cast<int>(imp.dsp.params.at("num_filters"));
+  mfe.fft_length = static_cast<int>(imp.dsp.params.at("fft_length"));
+  mfe.low_frequency = imp.dsp.params.at("low_frequency");
+  mfe.high_frequency = imp.dsp.params.at("high_frequency");
+  mfe.noise_floor_db = imp.dsp.params.at("noise_floor_db");
+  const dsp::MfeShape shape = {ds.frames, ds.values};
+  const std::size_t scratch_bytes = align16(dsp::mfe_s8_scratch_bytes(mfe));
+
+  // The model: one input holding the features, one output per label.
+  nn::Model model;
+  if (nn::Status s = nn::model_load(&model, imp.tflite.data(), imp.tflite.size()); s != nn::kOk) {
+    throw Error(imp.model_file + ": not a model sdk/nn can run (" + nn::status_message(s) + ")");
+  }
+  if (nn::model_input_count(model) != 1 || nn::model_output_count(model) != 1) {
+    throw Error(imp.model_file + ": kiln deploy needs a model with one input and one output");
+  }
+  nn::TensorInfo in{}, out{};
+  nn::model_tensor_info(model, nn::model_input_tensor(model, 0), &in);
+  nn::model_tensor_info(model, nn::model_output_tensor(model, 0), &out);
+  const std::size_t features = static_cast<std::size_t>(ds.frames) * static_cast<std::size_t>(ds.values);
+  if (elements(in) != features) {
+    throw Error(imp.model_file + ": the model's input has " + std::to_string(elements(in)) +
+                " values but the impulse gives " + std::to_string(features) + " features per window");
+  }
+  if (in.type != nn::kTypeInt8 && in.type != nn::kTypeFloat32) {
+    throw Error(imp.model_file + ": the model's input must be int8 or float32");
+  }
+  if (out.type != nn::kTypeInt8 && out.type != nn::kTypeFloat32) {
+    throw Error(imp.model_file + ": the model's output must be int8 or float32");
+  }
+  if (!imp.labels.empty() && elements(out) != imp.labels.size()) {
+    throw Error(imp.model_file + ": the model has " + std::to_string(elements(out)) +
+                " outputs but there are " + std::to_string(imp.labels.size()) + " labels");
+  }
+
+  const std::vector<Resource> sdk = sdk_sources();
+  const std::vector<Resource> templates = library_templates();
+  ModelPart part = engine == Engine::compiled ? compiled_part(imp) : interpreter_part(imp, templates, sdk);
+
+  // The DSP scratch goes into a gap of the network's arena beside the input tensor when one is big enough
+  // (the network's other tensors are dead while the DSP block runs), else after the input tensor.
+  const std::size_t input_end = align16(part.input_offset + in.bytes);
+  std::size_t scratch_offset, arena = part.arena_bytes;
+  const std::size_t gap_start = align16(part.free_from);
+  if (part.input_offset >= gap_start && scratch_bytes <= part.input_offset - gap_start) {
+    scratch_offset = gap_start;
+  } else {
+    scratch_offset = input_end;
+    arena = std::max(arena, input_end + scratch_bytes);
+  }
+  arena = align16(arena);
+
+  Library lib;
+  LibraryFacts& f = lib.facts;
+  f.engine = engine;
+  f.arena_bytes = arena;
+  f.model_arena_bytes = part.arena_bytes;
+  f.dsp_scratch_bytes = scratch_bytes;
+  f.input_bytes = in.bytes;
+  f.output_count = elements(out);
+  f.model_bytes = part.model_bytes;
+  f.signal_length = window * static_cast<std::size_t>(imp.input.axes);
+  f.operators = part.operators;
+
+  // Where things go: cpp = include/ (public) + src/ (+ src/sdk/); arduino = everything flat in src/.
+  const bool cpp = format == Format::cpp;
+  const std::string pub = cpp ? "include/" : "src/", priv = "src/", sdk_dir = cpp ? "src/sdk/" : "src/";
+  auto add = [&](const std::string& path, std::string text) {
+    lib.files.emplace_back(path, std::move(text));
+  };
+  const std::string name = identifier(imp.name);
+
+  add(pub + "kiln_impulse.h", std::string(resource_text(templates, "kiln_impulse.h")));
+  add(pub + "kiln_impulse_metadata.h",
+      metadata_header(imp, engine, mfe, shape, f.signal_length, in, out, f.output_count, arena,
+                      part.arena_bytes, scratch_offset, scratch_bytes));
+  add(priv + "kiln_impulse.cpp", std::string(resource_text(templates, "kiln_impulse.cpp")));
+  add(priv + "kiln_model.h", std::string(resource_text(templates, "kiln_model.h")));
+  for (auto& [path, text] : part.files) add(priv + path, text);
+
+  std::vector<std::string> roots = part.sdk_roots;
+  roots.push_back("dsp/mfe.h");
+  for (const std::string& p : sdk_closure(sdk, roots)) {
+    if (p == "include/kiln/signal.h") {
+      add(pub + "kiln/signal.h", std::string(resource_text(sdk, p)));
+    } else if (p.rfind("include/", 0) == 0) {
+      add(sdk_dir + p.substr(8), std::string(resource_text(sdk, p)));
+    } else {
+      add(sdk_dir + p, std::string(resource_text(sdk, p)));
+    }
+  }
+  if (std::none_of(lib.files.begin(), lib.files.end(),
+                   [&](const auto& e) { return e.first == pub + "kiln/signal.h"; })) {
+    add(pub + "kiln/signal.h", std::string(resource_text(sdk, "include/kiln/signal.h")));
+  }
+
+  if (cpp) {
+    add("CMakeLists.txt",
+        replace_all(std::string(resource_text(templates, "CMakeLists.txt")), "@NAME@", name));
+    add("Makefile", replace_all(std::string(resource_text(templates, "Makefile")), "@NAME@", name));
+    add("examples/linux/main.cpp", std::string(resource_text(templates, "examples/linux/main.cpp")));
+    add("examples/bare-metal/main.cpp",
+        std::string(resource_text(templates, "examples/bare-metal/main.cpp")));
+  } else {
+    std::string props = std::string(resource_text(templates, "arduino/library.properties"));
+    add("library.properties", replace_all(replace_all(props, "@NAME@", name), "@PROJECT@", imp.name));
+    add("examples/" + name + "/" + name + ".ino",
+        replace_all(std::string(resource_text(templates, "arduino/example.ino")), "@PROJECT@", imp.name));
+  }
+  add("README.md", library_readme(imp, format, f));
+  add(kMarker,
+      std::string("kiln deploy --format ") + format_name(format) + " --engine " + engine_name(engine) + "\n");
+  for (const auto& e : lib.files) f.files.push_back(e.first);
+  return lib;
+}
+
+void write_library(const Library& library, const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw Error(dir.string() + ": exists and is not a directory");
+    if (!fs::is_empty(dir, ec) && !fs::exists(dir / kMarker, ec)) {
+      throw Error(dir.string() + ": not empty and not an earlier kiln deploy output; choose another --out");
+    }
+  }
+  const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  fs::create_directories(parent, ec);
+  if (ec) throw Error(parent.string() + ": cannot create the directory (" + ec.message() + ")");
+  std::random_device rd;
+  const fs::path tmp = parent / (".kiln-deploy-" + std::to_string(rd()));
+  try {
+    for (const auto& [rel, text] : library.files) {
+      const fs::path p = tmp / rel;
+      fs::create_directories(p.parent_path());
+      std::ofstream os(p, std::ios::binary);
+      os.write(text.data(), static_cast<std::streamsize>(text.size()));
+      if (!os.flush()) throw Error(p.string() + ": cannot write");
+    }
+    if (fs::exists(dir)) {
+      const fs::path old = parent / (".kiln-deploy-old-" + std::to_string(rd()));
+      fs::rename(dir, old);
+      fs::rename(tmp, dir);
+      fs::remove_all(old);
+    } else {
+      fs::rename(tmp, dir);
+    }
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(tmp, ec);
+    throw Error(dir.string() + ": cannot write the library (" + e.code().message() + ")");
+  } catch (...) {
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
+}  // namespace kiln::deploy

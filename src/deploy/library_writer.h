@@ -1,0 +1,57 @@
+// `kiln deploy`: writes the impulse as a self-contained C++11 library directory (sdk sources it needs, the
+// metadata header, the model as generated code or as embedded .tflite bytes, the C API glue, build files and
+// examples). Nothing here runs a compiler; see deploy/footprint.h for measuring the result.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "project/impulse.h"
+
+namespace kiln::deploy {
+
+enum class Format { cpp, arduino };
+enum class Engine { compiled, interpreter };
+
+const char* format_name(Format f);
+const char* engine_name(Engine e);
+
+// Everything about the impulse that the library needs.
+struct ImpulseExport {
+  std::string name;  // project name, used for the library name
+  InputSettings input;
+  DspSettings dsp;
+  std::vector<std::string> labels;  // one per output, or empty for a model without labels (raw outputs)
+  std::vector<std::uint8_t> tflite;
+  std::string model_file;  // for messages
+};
+
+struct LibraryFacts {
+  Engine engine = Engine::compiled;
+  std::size_t arena_bytes = 0;        // the library's one static arena (network + DSP scratch)
+  std::size_t model_arena_bytes = 0;  // what the network needs of it
+  std::size_t dsp_scratch_bytes = 0;  // what the DSP block needs of it (shares free arena space)
+  std::size_t input_bytes = 0, output_count = 0;
+  std::size_t model_bytes = 0;  // weights (compiled) or .tflite bytes (interpreter)
+  std::size_t signal_length = 0;
+  std::vector<std::string> operators;  // compiled engine: operators in graph order
+  std::vector<std::string> files;      // every file written, relative to the output directory
+};
+
+// The library's files in memory: relative path -> contents. Throws kiln::Error (naming the model file) when
+// the model cannot be exported (unsupported operator, input that does not fit the DSP block...).
+struct Library {
+  std::vector<std::pair<std::string, std::string>> files;
+  LibraryFacts facts;
+};
+Library build_library(const ImpulseExport& impulse, Format format, Engine engine);
+
+// Writes the library to `dir` all at once: into a temporary directory beside it, then renamed into place. An
+// existing `dir` is replaced only when it holds an earlier `kiln deploy` output (marker file .kiln-deploy);
+// anything else is refused with an error, so no user file is ever lost.
+void write_library(const Library& library, const std::filesystem::path& dir);
+
+}  // namespace kiln::deploy
