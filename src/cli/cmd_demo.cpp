@@ -61,7 +61,8 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 void register_demo(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("demo", "Run the fire-alarm example end to end (data, train, test, report)");
+  auto* cmd =
+      app.add_subcommand("demo", "Run the fire-alarm example end to end (data, train, test, report, deploy)");
   static std::string dir = "kiln-demo";
   static std::uint64_t seed = 1;
   static double minutes = 72;
@@ -74,7 +75,8 @@ void register_demo(CLI::App& app, Context& ctx) {
       "\nSteps: kiln-firealarm-data builds DIR/recordings/{alarm,noise}/*.wav from a synthesized "
       "temporal-three\n"
       "smoke alarm and real recordings from Debian packages; then the equivalent of\n"
-      "  kiln init DIR/project && kiln add DIR/recordings && kiln train && kiln test\n"
+      "  kiln init DIR/project && kiln add DIR/recordings && kiln train && kiln test &&\n"
+      "  kiln deploy --out DIR/fire-alarm-library\n"
       "with examples/fire-alarm/kiln.toml as the impulse.");
   cmd->callback([&ctx] {
     auto t0 = std::chrono::steady_clock::now();
@@ -87,7 +89,7 @@ void register_demo(CLI::App& app, Context& ctx) {
 
     // 1. Recordings (the generator caches them by seed and size).
     auto t = std::chrono::steady_clock::now();
-    if (!ctx.json) std::printf("== 1/5 recordings -> %s\n", recordings.string().c_str());
+    if (!ctx.json) std::printf("== 1/6 recordings -> %s\n", recordings.string().c_str());
     run_tool({tool_path("kiln-firealarm-data").string(), "--out", recordings.string(), "--seed", seed_s,
               "--minutes", minutes_s});
     double t_data = seconds_since(t);
@@ -109,7 +111,7 @@ void register_demo(CLI::App& app, Context& ctx) {
 
     // 3. Ingest: labels from the folder names (alarm/, noise/), 90:10 split from the content hash.
     t = std::chrono::steady_clock::now();
-    if (!ctx.json) std::printf("== 2/5 kiln add %s\n", recordings.string().c_str());
+    if (!ctx.json) std::printf("== 2/6 kiln add %s\n", recordings.string().c_str());
     Dataset dataset = Dataset::open(project);
     Dataset::AddOptions opts;
     opts.category = "split";
@@ -127,34 +129,43 @@ void register_demo(CLI::App& app, Context& ctx) {
     double t_add = seconds_since(t);
 
     // 4. Features and training.
-    if (!ctx.json) std::printf("== 3/5 features + 4/5 kiln train\n");
+    if (!ctx.json) std::printf("== 3/6 features + 4/6 kiln train\n");
     t = std::chrono::steady_clock::now();
     nlohmann::json trained = run_train(pctx);
     double t_train = seconds_since(t);
 
     // 5. Test.
-    if (!ctx.json) std::printf("== 5/5 kiln test\n");
+    if (!ctx.json) std::printf("== 5/6 kiln test\n");
     t = std::chrono::steady_clock::now();
     nlohmann::json tested = run_test(pctx);
     double t_test = seconds_since(t);
 
-    nlohmann::json timing = {{"recordings_s", t_data},
-                             {"ingest_s", t_add},
-                             {"features_and_train_s", t_train},
-                             {"test_s", t_test},
-                             {"total_s", seconds_since(t0)}};
+    // 6. Deploy: the impulse as a C++ library, measured on a Cortex-M4F when the Arm toolchain is present.
+    const std::filesystem::path library = root / "fire-alarm-library";
+    if (!ctx.json) std::printf("== 6/6 kiln deploy --out %s\n", library.string().c_str());
+    t = std::chrono::steady_clock::now();
+    nlohmann::json deployed = run_deploy(pctx, {library.string()});
+    double t_deploy = seconds_since(t);
+
+    nlohmann::json timing = {
+        {"recordings_s", t_data}, {"ingest_s", t_add},    {"features_and_train_s", t_train},
+        {"test_s", t_test},       {"deploy_s", t_deploy}, {"total_s", seconds_since(t0)}};
     if (ctx.json) {
-      std::printf("%s\n",
-                  nlohmann::json{
-                      {"project", project.string()}, {"train", trained}, {"test", tested}, {"timing", timing}}
-                      .dump(2)
-                      .c_str());
+      std::printf("%s\n", nlohmann::json{{"project", project.string()},
+                                         {"train", trained},
+                                         {"test", tested},
+                                         {"deploy", deployed},
+                                         {"timing", timing}}
+                              .dump(2)
+                              .c_str());
     } else {
       std::printf(
           "\nDemo finished in %.0f s (recordings %.0f s, ingest %.0f s, features+training %.0f s, "
-          "test %.0f s).\nProject: %s  (try: kiln -C %s classify FILE.wav)\n",
-          seconds_since(t0), t_data, t_add, t_train, t_test, project.string().c_str(),
-          project.string().c_str());
+          "test %.0f s, deploy %.0f s).\nProject: %s  (try: kiln -C %s classify FILE.wav)\n"
+          "Library: %s  (try: make -C %s && %s/build/kiln-impulse FILE.wav)\n",
+          seconds_since(t0), t_data, t_add, t_train, t_test, t_deploy, project.string().c_str(),
+          project.string().c_str(), library.string().c_str(), library.string().c_str(),
+          library.string().c_str());
     }
   });
 }

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "cli/context.h"
 
@@ -24,10 +25,22 @@ void register_quantize(CLI::App& app, Context& ctx);
 void register_inspect(CLI::App& app, Context& ctx);
 void register_invoke(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
+void register_deploy(CLI::App& app, Context& ctx);
+void register_profile(CLI::App& app, Context& ctx);
 
 // `kiln train` and `kiln test` as functions: print as the commands do (unless ctx.json) and return the JSON
 // summary the command prints with --json.
 nlohmann::json run_train(const Context& ctx);
 nlohmann::json run_test(const Context& ctx);
+
+// `kiln deploy` as a function (the demo's last step).
+struct DeployOptions {
+  std::string out;
+  std::string format = "cpp";
+  std::string engine = "compiled";
+  std::string model = "int8";
+  bool measure = true;  // cross-compile and run both engines under QEMU for the footprint table
+};
+nlohmann::json run_deploy(const Context& ctx, const DeployOptions& options);
 
 }  // namespace kiln::cli

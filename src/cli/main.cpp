@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   kiln::cli::register_inspect(app, ctx);
   kiln::cli::register_invoke(app, ctx);
   kiln::cli::register_import(app, ctx);
+  kiln::cli::register_deploy(app, ctx);
+  kiln::cli::register_profile(app, ctx);
 
   try {
     app.parse(argc, argv);
