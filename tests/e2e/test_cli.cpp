@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e/world.h"
 #include "support/kiln_cli.h"
 
 namespace fs = std::filesystem;
@@ -25,14 +26,10 @@ namespace {
 
 // Shared by every test: 6 minutes of generated recordings and one trained project, built by World.Build (the
 // ctest fixture) and read-only afterwards.
-struct World {
-  fs::path root = KILN_E2E_WORLD;
-  fs::path recordings = root / "recordings";
-  fs::path project = root / "trained";
-};
+using kiln::test::World;
 const World* world = nullptr;
 const World kWorld;
-const fs::path kComplete = kWorld.root / "complete";
+const fs::path kComplete = kWorld.complete;
 
 // The fire-alarm example's kiln.toml with fewer epochs, so the suite stays quick.
 std::string example_toml(int epochs) {

@@ -1,0 +1,150 @@
+// MLPerf Tiny int8 models (keyword spotting, anomaly detection, ResNet-8) brought in with `kiln import`,
+// exported with `kiln deploy` (compiled engine, and the interpreter for keyword spotting), run on a
+// Cortex-M4F under QEMU: every case's output bytes equal TensorFlow Lite Micro's (../shared/models/expected).
+// Also checks the headline RAM target: the compiled library's arena is at most 70% of TFLM's on the same
+// Cortex-M4.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "profile/cortex_m.h"
+#include "support/kiln_cli.h"
+
+namespace fs = std::filesystem;
+using kiln::test::KilnRun;
+using kiln::test::read_bytes;
+using kiln::test::run_kiln;
+using kiln::test::TempDir;
+using kiln::test::write_bytes;
+
+namespace {
+
+const fs::path kModels = fs::path(KILN_SHARED_DIR) / "models";
+
+struct MlperfModel {
+  std::string name;           // file stem in ../shared/models and directory in expected/
+  std::string toml;           // an impulse whose MFE features have as many values as the model's input
+  std::string import;         // --labels a,b,... or --raw-output
+  std::size_t tflm_arena_m4;  // TFLM's arena on Cortex-M4 (expected/README.md)
+};
+
+std::string impulse_toml(int window_ms, double frame_length, double frame_stride, int filters, int fft) {
+  std::ostringstream s;
+  s << "name = \"mlperf\"\n[input]\ntype = \"audio\"\nfrequency = 16000\naxes = 1\nwindow_size_ms = "
+    << window_ms << "\nwindow_increase_ms = " << window_ms
+    << "\n[dsp]\nblock = \"mfe\"\nversion = \"ei-4\"\nframe_length = " << frame_length
+    << "\nframe_stride = " << frame_stride << "\nnum_filters = " << filters << "\nfft_length = " << fft
+    << "\n";
+  return s.str();
+}
+
+std::string numbered_labels(int n) {
+  std::string s = "--labels=";
+  for (int i = 0; i < n; ++i) s += (i ? ",c" : "c") + std::to_string(i);
+  return s;
+}
+
+// kws: 49 frames x 10 filters = 490; ad01: 32 x 20 = 640; ResNet-8: 96 x 32 = 3072.
+const MlperfModel kKws = {"mlperf_tiny_kws_ref_model", impulse_toml(1000, 0.04, 0.02, 10, 1024),
+                          numbered_labels(12), 22772};
+const MlperfModel kAd01 = {"mlperf_tiny_ad01_int8", impulse_toml(1000, 0.03125, 0.03125, 20, 512),
+                           "--raw-output", 2260};
+const MlperfModel kResnet = {"mlperf_tiny_pretrainedResnet_quant", impulse_toml(960, 0.01, 0.01, 32, 512),
+                             numbered_labels(10), 54340};
+
+std::string hex(const std::string& bytes) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) out += {d[c >> 4], d[c & 15]};
+  return out;
+}
+
+void run_model_on_m4(const MlperfModel& m, const std::string& engine) {
+  if (!fs::exists(kModels)) GTEST_SKIP() << kModels << " is absent";
+  std::string why;
+  if (!kiln::profile::arm_toolchain_available(&why))
+    GTEST_SKIP() << why << " (scripts/bootstrap installs it)";
+  TempDir tmp;
+  const fs::path project = tmp / "project";
+  KilnRun r = run_kiln({"-q", "init", project.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  write_bytes(project / "kiln.toml", m.toml);
+  r = run_kiln({"-C", project.string(), "-q", "import", (kModels / (m.name + ".tflite")).string(), m.import});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path lib = tmp / "lib";
+  r = run_kiln({"-C", project.string(), "--json", "deploy", "--out", lib.string(), "--engine", engine,
+                "--no-measure"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json deployed = nlohmann::json::parse(r.out);
+  const std::size_t arena = deployed.at("engines").at(engine == "compiled" ? 0 : 1).at("model_arena_bytes");
+  if (engine == "compiled") {
+    EXPECT_LE(arena * 10, m.tflm_arena_m4 * 7)
+        << m.name << ": arena " << arena << " vs TFLM " << m.tflm_arena_m4;
+  }
+
+  // Every case: input bytes in, output bytes out as hex, one line per case.
+  const fs::path expected = kModels / "expected" / m.name;
+  const nlohmann::json meta = nlohmann::json::parse(read_bytes(expected / "meta.json"));
+  std::ostringstream main;
+  main << "#include <stdio.h>\n#include \"kiln_impulse.h\"\n";
+  std::vector<std::string> want;
+  int n = 0;
+  for (const auto& c : meta.at("cases")) {
+    const std::string name = c.at("case");
+    const std::string in = read_bytes(expected / (name + ".in.bin"));
+    want.push_back(hex(read_bytes(expected / (name + ".out.bin"))));
+    main << "static const unsigned char in" << n++ << "[] = {";
+    for (std::size_t i = 0; i < in.size(); ++i)
+      main << (i == 0 ? "\n" : i % 32 ? "," : ",\n") << int(static_cast<unsigned char>(in[i]));
+    main << "};\n";
+  }
+  main << "static const unsigned char* const inputs[] = {";
+  for (int i = 0; i < n; ++i) main << "in" << i << ",";
+  main << "};\nint main() {\n  for (int c = 0; c < " << n << "; ++c) {\n"
+       << "    kiln_result result;\n"
+       << "    if (kiln_set_input(inputs[c], KILN_INPUT_BYTES) != KILN_OK || kiln_run_network(&result) != "
+          "KILN_OK)"
+          " return 1;\n"
+       << "    for (int i = 0; i < KILN_OUTPUT_COUNT; ++i) printf(\"%02x\", (unsigned)(result.scores_q[i] & "
+          "0xff));\n"
+       << "    printf(\"\\n\");\n  }\n  return 0;\n}\n";
+  write_bytes(tmp / "main.cpp", main.str());
+
+  kiln::profile::Program program;
+  for (const auto& e : fs::recursive_directory_iterator(lib / "src")) {
+    if (e.path().extension() == ".cpp") program.sources.push_back(e.path());
+  }
+  program.sources.push_back(tmp / "main.cpp");
+  program.include_dirs = {lib / "include", lib / "src", lib / "src/sdk"};
+  const auto build = kiln::profile::build_for(kiln::profile::cortex_m4f(), program, tmp / "m4f");
+  const auto run = kiln::profile::run_on_qemu(kiln::profile::cortex_m4f(), build, {}, 600);
+  ASSERT_EQ(run.exit_status, 0) << run.output << run.diagnostics;
+  std::istringstream got(run.output);
+  std::string line;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    ASSERT_TRUE(std::getline(got, line)) << "case " << i << " missing";
+    EXPECT_EQ(line, want[i]) << m.name << " case " << meta["cases"][i]["case"];
+  }
+}
+
+TEST(DeployMlperf, KeywordSpottingCompiledMatchesTflmOnCortexM4) {
+  run_model_on_m4(kKws, "compiled");
+}
+
+TEST(DeployMlperf, KeywordSpottingInterpreterMatchesTflmOnCortexM4) {
+  run_model_on_m4(kKws, "interpreter");
+}
+
+TEST(DeployMlperf, AnomalyDetectionCompiledMatchesTflmOnCortexM4) {
+  run_model_on_m4(kAd01, "compiled");
+}
+
+TEST(DeployMlperf, ResNet8CompiledMatchesTflmOnCortexM4) {
+  run_model_on_m4(kResnet, "compiled");
+}
+
+}  // namespace
