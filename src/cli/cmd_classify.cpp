@@ -57,9 +57,6 @@ ClassifyModel pick_model(const ProjectPaths& paths, const std::string& kind) {
     throw Error(m.file.string() + ": missing (run `kiln train`, or `kiln quantize` to write it from " +
                 paths.model().string() + ")");
   }
-  if (std::filesystem::last_write_time(m.file) < std::filesystem::last_write_time(paths.model())) {
-    throw Error(m.file.string() + ": older than " + paths.model().string() + " (run `kiln quantize`)");
-  }
   return m;
 }
 

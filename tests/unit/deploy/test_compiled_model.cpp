@@ -143,7 +143,7 @@ SdkObjects& sdk_objects() {
 // Writes kiln_model.cpp, kiln_model.h and the listed sdk headers into dir (no other sdk file is reachable).
 void write_library(const fs::path& dir, const kiln::deploy::CompiledModel& m) {
   write_file(dir / "kiln_model.cpp", m.source);
-  fs::copy_file(std::string(KILN_SOURCE_DIR) + "/tests/unit/deploy/kiln_model.h", dir / "kiln_model.h");
+  fs::copy_file(std::string(KILN_SOURCE_DIR) + "/src/deploy/templates/kiln_model.h", dir / "kiln_model.h");
   for (const std::string& f : m.sdk_files) {
     ASSERT_TRUE(f.rfind("nn/", 0) == 0) << f;
     ASSERT_TRUE(f.find("interpreter") == std::string::npos && f.find("operators") == std::string::npos &&
