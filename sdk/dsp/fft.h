@@ -3,12 +3,17 @@
 // (rfft_scratch_bytes) once, then runs any number of transforms with it.
 //
 // Method: the n real inputs are read as n/2 complex values (even samples real, odd samples imaginary), put
-// through an iterative radix-2 complex FFT of size n/2, and the half-size spectrum is split into the real
-// signal's spectrum. Twiddles are computed in double precision and rounded once to float.
+// through an iterative decimation-in-time complex FFT of size n/2, and the half-size spectrum is split into
+// the real signal's spectrum. Twiddles are computed in double precision and rounded once to float. The
+// bit-reversal permutation is a table of swaps built by rfft_init; spans 2 and 4 go in one pass without
+// multiplications and the rest two spans per pass (radix 4, three complex products per four values instead of
+// four) with a last radix-2 pass when log2(n/2) is odd. The results are bit for bit those of one radix-2
+// pass per span (tests/unit/dsp/test_fft.cpp), so fusing passes changed no MFE feature.
 #ifndef KILN_DSP_FFT_H
 #define KILN_DSP_FFT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dsp/status.h"
 
@@ -21,6 +26,8 @@ const int kFftMaxLength = 8192;
 struct RfftPlan {
   int length;             // n, the number of real inputs
   const float* twiddles;  // n/2 complex values exp(-2*pi*i*k/n), k = 0..n/2-1, (re, im) interleaved
+  const uint16_t* swaps;  // swap_count pairs (i, j), i < j: the bit-reversal permutation of n/2 values
+  int swap_count;
 };
 
 // True when n is a power of two in [kFftMinLength, kFftMaxLength].

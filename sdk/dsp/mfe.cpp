@@ -210,11 +210,18 @@ Status mfe_prepare(const MfeParams& p, size_t signal_length, void* scratch, size
   int left = mel_point_bin(mel, 0);
   int middle = mel_point_bin(mel, 1);
   size_t used = 0;
+  // Only the span from the first to the last non-zero weight is kept (the triangle's ends, k == left and
+  // k == right, have weight 0 unless left == middle): leaving out products p * 0 = +0 at the ends of a sum
+  // that starts at +0 changes no bit of it for finite powers, and saves two multiply-adds per filter.
   for (int i = 0; i < p.num_filters; ++i) {
     const int right = mel_point_bin(mel, i + 2);
-    first[i] = left;
-    count[i] = right - left + 1;
-    for (int k = left; k <= right; ++k) weights[used++] = triangle_weight(k, left, middle, right);
+    int lo = left;
+    int hi = right;
+    while (lo <= hi && triangle_weight(lo, left, middle, right) == 0.0f) ++lo;
+    while (hi >= lo && triangle_weight(hi, left, middle, right) == 0.0f) --hi;
+    first[i] = lo;
+    count[i] = hi - lo + 1;
+    for (int k = lo; k <= hi; ++k) weights[used++] = triangle_weight(k, left, middle, right);
     left = middle;
     middle = right;
   }

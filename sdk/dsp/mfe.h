@@ -72,8 +72,8 @@ struct MfeState {
   int fft_length;
   int num_filters;
   float noise_floor_db;
-  const int* filter_first;      // [num_filters] first FFT bin of each triangle
-  const int* filter_count;      // [num_filters] number of bins of each triangle
+  const int* filter_first;      // [num_filters] first FFT bin with a non-zero weight of each triangle
+  const int* filter_count;      // [num_filters] number of bins from there to its last non-zero weight
   const float* filter_weights;  // triangle weights, filter after filter
   float* buffer;                // fft_length + 2 floats: one frame, then its spectrum
 };
