@@ -1,13 +1,17 @@
 #include "nn/conv2d.h"
 
 #include "nn/quant_math.h"
+#include "nn/simd_int8.h"
 
 namespace kiln {
 namespace nn {
 
-void conv2d_s8(const ConvParams& conv, const QuantParams& quant, const QuantActivation& act,
-               const Dims& input_dims, const int8_t* input, const Dims& filter_dims, const int8_t* filter,
-               const int32_t* bias, const Dims& output_dims, int8_t* output) {
+namespace {
+
+// The reference loop (one output element at a time); used for grouped convolutions.
+void conv2d_s8_reference(const ConvParams& conv, const QuantParams& quant, const QuantActivation& act,
+                         const Dims& input_dims, const int8_t* input, const Dims& filter_dims,
+                         const int8_t* filter, const int32_t* bias, const Dims& output_dims, int8_t* output) {
   const int32_t in_h = input_dims.h, in_w = input_dims.w, in_c = input_dims.c;
   const int32_t f_h = filter_dims.h, f_w = filter_dims.w, f_c = filter_dims.c;
   const int32_t out_h = output_dims.h, out_w = output_dims.w, out_c = output_dims.c;
@@ -42,6 +46,232 @@ void conv2d_s8(const ConvParams& conv, const QuantParams& quant, const QuantActi
         }
       }
     }
+  }
+}
+
+// The fast path works on pairs of output pixels (consecutive in b, oy, ox order). For each pair it copies
+// chunks of both receptive fields ("columns", im2col) into a stack buffer as int16 with the input offset
+// already added (padding taps become 0, i.e. contribute nothing, as the reference skipping them), then runs
+// every filter row over both columns, two rows at a time, into int32 accumulators on the stack. Each filter
+// word is loaded and widened once for two pixels and each column word once for two output channels.
+//
+// Overlap safety (compiled engine, output placed over the dying input at distance d from
+// overlap_plan.cpp's conv_distance): a pair reads everything it needs (both windows, all chunks) before it
+// writes anything, then writes pixel A's channels and pixel B's channels in increasing address order. So
+// every input read happens no later, relative to the writes, than in the reference order, and every write
+// lands no earlier. When out_c does not fit the accumulators, single pixels in blocks of channels re-read
+// their window after writing the block before, exactly as the reference does between channels.
+const int32_t kChunk = 128;  // column elements per chunk (multiple of 4); 2 columns * 128 * 2 B = 512 B
+const int32_t kAcc = 128;    // int32 accumulators: 2 pixels * out_c <= 128 (or 1 pixel, blocks of 128)
+
+struct Geometry {
+  int32_t in_h, in_w, in_c;
+  int32_t f_h, f_w, k;  // k = f_h * f_w * in_c, the length of a filter row and of a column
+};
+
+#if KILN_NN_SIMD
+// Position of column element j in the buffer: within each full group of 4 the order is (0, 2, 1, 3), so the
+// two words of a group are exactly SXTB16 and SXTB16-ROR-8 of the 4 filter bytes: lanes (0, 2) and (1, 3).
+inline int32_t slot(int32_t j, int32_t full) {
+  return j < full ? ((j & ~3) | ((j & 1) << 1) | ((j >> 1) & 1)) : j;
+}
+#else
+inline int32_t slot(int32_t j, int32_t) {
+  return j;
+}
+#endif
+
+// Column elements [k0, k0 + len) of the receptive field at (origin_y, origin_x) of image `image`.
+void fill_column(const ConvParams& conv, const Geometry& g, const int8_t* image, int32_t origin_y,
+                 int32_t origin_x, int32_t input_offset, int32_t k0, int32_t len, int16_t* col) {
+  const int32_t full = len & ~3;
+  int32_t tap = k0 / g.in_c;
+  int32_t ic = k0 - tap * g.in_c;
+  int32_t j = 0;
+  while (j < len) {
+    const int32_t ky = tap / g.f_w, kx = tap - ky * g.f_w;
+    const int32_t iy = origin_y + conv.dilation_h * ky, ix = origin_x + conv.dilation_w * kx;
+    const bool valid = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+    const int8_t* src = valid ? image + (static_cast<int64_t>(iy) * g.in_w + ix) * g.in_c + ic : 0;
+    int32_t n = g.in_c - ic;
+    if (n > len - j) n = len - j;
+    int32_t i = 0;
+#if KILN_NN_SIMD
+    if ((j & 3) == 0) {
+      // Whole groups of 4 in one tap: one load, two widenings, two offset adds, two stores.
+      const int32_t off2 = simd::pack16(input_offset, input_offset);
+      for (; i + 4 <= n; i += 4) {
+        int32_t even = 0, odd = 0;
+        if (valid) {
+          const int32_t x = simd::read4(src + i);
+          even = simd::sadd16(simd::sxtb16(x), off2);
+          odd = simd::sadd16(simd::sxtb16_odd(x), off2);
+        }
+        simd::write4(col + j + i, even);
+        simd::write4(col + j + i + 2, odd);
+      }
+    }
+#endif
+    for (; i < n; ++i) col[slot(j + i, full)] = static_cast<int16_t>(valid ? src[i] + input_offset : 0);
+    j += n;
+    ic = 0;
+    ++tap;
+  }
+}
+
+// acc_a[r] += filter row (oc_begin + r) . column a over chunk [k0, k0 + len), and acc_b with column b
+// (col + kChunk) when kTwo. The two columns sit at a fixed distance so one pointer addresses both (register
+// pressure: the 2x2 inner loop keeps 4 accumulators, 4 widened filter halves and 2 column words live).
+template <bool kTwo>
+void accumulate(const int8_t* filter, int32_t k, int32_t k0, int32_t len, const int16_t* col,
+                int32_t oc_begin, int32_t oc_count, int32_t* acc_a, int32_t* acc_b) {
+#if KILN_NN_SIMD
+  const int32_t full = len & ~3;
+#endif
+  int32_t r = 0;
+  for (; r + 1 < oc_count; r += 2) {
+    const int8_t* w0 = filter + static_cast<int64_t>(oc_begin + r) * k + k0;
+    int32_t a0 = acc_a[r], a1 = acc_a[r + 1];
+    int32_t b0 = kTwo ? acc_b[r] : 0, b1 = kTwo ? acc_b[r + 1] : 0;
+    int32_t j = 0;
+#if KILN_NN_SIMD
+    const int16_t* c = col;
+    const int16_t* const c_end = col + full;
+    const int8_t* w = w0;
+    for (; c < c_end; c += 4, w += 4) {
+      const int32_t x0 = simd::read4(w), x1 = simd::read4(w + k);
+      const int32_t w0e = simd::sxtb16(x0), w0o = simd::sxtb16_odd(x0);
+      const int32_t w1e = simd::sxtb16(x1), w1o = simd::sxtb16_odd(x1);
+      int32_t e = simd::read4(c), o = simd::read4(c + 2);
+      a0 = simd::smlad(w0e, e, a0);
+      a1 = simd::smlad(w1e, e, a1);
+      a0 = simd::smlad(w0o, o, a0);
+      a1 = simd::smlad(w1o, o, a1);
+      if (kTwo) {
+        e = simd::read4(c + kChunk);
+        o = simd::read4(c + kChunk + 2);
+        b0 = simd::smlad(w0e, e, b0);
+        b1 = simd::smlad(w1e, e, b1);
+        b0 = simd::smlad(w0o, o, b0);
+        b1 = simd::smlad(w1o, o, b1);
+      }
+    }
+    j = full;
+#endif
+    const int8_t* w1 = w0 + k;
+    for (; j < len; ++j) {
+      const int32_t f0 = w0[j], f1 = w1[j];
+      a0 += f0 * col[j];
+      a1 += f1 * col[j];
+      if (kTwo) {
+        b0 += f0 * col[kChunk + j];
+        b1 += f1 * col[kChunk + j];
+      }
+    }
+    acc_a[r] = a0;
+    acc_a[r + 1] = a1;
+    if (kTwo) {
+      acc_b[r] = b0;
+      acc_b[r + 1] = b1;
+    }
+  }
+  if (r < oc_count) {
+    const int8_t* w0 = filter + static_cast<int64_t>(oc_begin + r) * k + k0;
+    int32_t a0 = acc_a[r], b0 = kTwo ? acc_b[r] : 0;
+    int32_t j = 0;
+#if KILN_NN_SIMD
+    for (; j < full; j += 4) {
+      const int32_t x0 = simd::read4(w0 + j);
+      const int32_t w0e = simd::sxtb16(x0), w0o = simd::sxtb16_odd(x0);
+      a0 = simd::smlad(w0e, simd::read4(col + j), a0);
+      a0 = simd::smlad(w0o, simd::read4(col + j + 2), a0);
+      if (kTwo) {
+        b0 = simd::smlad(w0e, simd::read4(col + kChunk + j), b0);
+        b0 = simd::smlad(w0o, simd::read4(col + kChunk + j + 2), b0);
+      }
+    }
+#endif
+    for (; j < len; ++j) {
+      a0 += w0[j] * col[j];
+      if (kTwo) b0 += w0[j] * col[kChunk + j];
+    }
+    acc_a[r] = a0;
+    if (kTwo) acc_b[r] = b0;
+  }
+}
+
+inline void requantize_store(const QuantParams& quant, const QuantActivation& act, const int32_t* acc,
+                             int32_t oc_begin, int32_t count, int8_t* out) {
+  for (int32_t r = 0; r < count; ++r) {
+    const int32_t oc = oc_begin + r;
+    const int32_t q = quant.count > 1 ? oc : 0;
+    out[r] = requantize_s8(acc[r], quant.multiplier[q], quant.shift[q], act.output_offset, act.act_min,
+                           act.act_max);
+  }
+}
+
+}  // namespace
+
+void conv2d_s8(const ConvParams& conv, const QuantParams& quant, const QuantActivation& act,
+               const Dims& input_dims, const int8_t* input, const Dims& filter_dims, const int8_t* filter,
+               const int32_t* bias, const Dims& output_dims, int8_t* output) {
+  if (filter_dims.c != input_dims.c) {
+    conv2d_s8_reference(conv, quant, act, input_dims, input, filter_dims, filter, bias, output_dims, output);
+    return;
+  }
+  Geometry g;
+  g.in_h = input_dims.h;
+  g.in_w = input_dims.w;
+  g.in_c = input_dims.c;
+  g.f_h = filter_dims.h;
+  g.f_w = filter_dims.w;
+  g.k = filter_dims.h * filter_dims.w * filter_dims.c;
+  const int32_t out_h = output_dims.h, out_w = output_dims.w, out_c = output_dims.c;
+  const int32_t pixels = output_dims.n * out_h * out_w;
+  const int64_t image_size = static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
+  const bool pairs = 2 * out_c <= kAcc;
+  const int32_t block = pairs ? out_c : kAcc;
+  int16_t col[2 * kChunk];  // column a, then column b
+  int32_t acc[kAcc];
+  for (int32_t p = 0; p < pixels;) {
+    const bool two = pairs && p + 1 < pixels;
+    int32_t b = p / (out_h * out_w), rest = p - b * out_h * out_w;
+    const int32_t oy_a = rest / out_w, ox_a = rest - oy_a * out_w;
+    int32_t oy_b = oy_a, ox_b = ox_a + 1, b_b = b;
+    if (ox_b == out_w) {
+      ox_b = 0;
+      if (++oy_b == out_h) {
+        oy_b = 0;
+        ++b_b;
+      }
+    }
+    const int8_t* image_a = input + b * image_size;
+    const int8_t* image_b = input + b_b * image_size;
+    for (int32_t oc0 = 0; oc0 < out_c; oc0 += block) {
+      const int32_t count = out_c - oc0 < block ? out_c - oc0 : block;
+      int32_t* acc_a = acc;
+      int32_t* acc_b = acc + count;
+      for (int32_t r = 0; r < count; ++r) {
+        acc_a[r] = bias ? bias[oc0 + r] : 0;
+        if (two) acc_b[r] = acc_a[r];
+      }
+      for (int32_t k0 = 0; k0 < g.k; k0 += kChunk) {
+        const int32_t len = g.k - k0 < kChunk ? g.k - k0 : kChunk;
+        fill_column(conv, g, image_a, oy_a * conv.stride_h - conv.pad_h, ox_a * conv.stride_w - conv.pad_w,
+                    act.input_offset, k0, len, col);
+        if (two) {
+          fill_column(conv, g, image_b, oy_b * conv.stride_h - conv.pad_h, ox_b * conv.stride_w - conv.pad_w,
+                      act.input_offset, k0, len, col + kChunk);
+          accumulate<true>(filter, g.k, k0, len, col, oc0, count, acc_a, acc_b);
+        } else {
+          accumulate<false>(filter, g.k, k0, len, col, oc0, count, acc_a, 0);
+        }
+      }
+      int8_t* out = output + static_cast<int64_t>(p) * out_c + oc0;
+      requantize_store(quant, act, acc_a, oc0, count, out);
+      if (two) requantize_store(quant, act, acc_b, oc0, count, out + out_c);
+    }
+    p += two ? 2 : 1;
   }
 }
 

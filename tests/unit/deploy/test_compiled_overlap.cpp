@@ -101,7 +101,8 @@ TEST(OverlapDistance, PointwiseConv) {
                   filter.data(), nullptr, k.output_dims, static_cast<int8_t*>(out));
   };
   EXPECT_TRUE(same_with_shift(input, 4 * 4 * 8, *d, run));
-  EXPECT_FALSE(same_with_shift(input, 4 * 4 * 8, *d - 1, run));
+  // d follows the reference loop order (overlap_plan.cpp); the optimized conv2d_s8 reads a pixel pair's whole
+  // windows before writing it, so d is safe but no longer tight (d - 1 may work too).
 
   // Expanding 8 -> 16 channels: the output outruns the input, d grows with the pixel index.
   k.input_dims = {1, 4, 4, 8};
@@ -116,7 +117,7 @@ TEST(OverlapDistance, PointwiseConv) {
                   f2.data(), nullptr, k.output_dims, static_cast<int8_t*>(out));
   };
   EXPECT_TRUE(same_with_shift(in2, 4 * 4 * 16, *d2, run2));
-  EXPECT_FALSE(same_with_shift(in2, 4 * 4 * 16, *d2 - 1, run2));
+  // (d2 conservative for the optimized kernel, as above.)
 }
 
 TEST(OverlapDistance, StridedConvPoolFcSoftmaxDequantize) {
@@ -159,7 +160,7 @@ TEST(OverlapDistance, StridedConvPoolFcSoftmaxDequantize) {
                            nullptr, static_cast<int8_t*>(out));
   };
   EXPECT_TRUE(same_with_shift(fin, 10, *d, fc));
-  EXPECT_FALSE(same_with_shift(fin, 10, *d - 1, fc));
+  // d follows the reference order and is safe; the optimized fully_connected_s8 need not fail at d - 1.
 
   // SOFTMAX works in place.
   nn::KernelCall s = blank(nn::kRecSoftmaxS8);
