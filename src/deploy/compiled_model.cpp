@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "deploy/overlap_plan.h"
+#include "deploy/resources.h"
 #include "kiln/nn.h"
 #include "nn/call_recorder.h"
 #include "nn/tflite_reader.h"
@@ -700,7 +701,9 @@ class Generator {
        << shape_text(views_[output_]) << "\n}\n\n";
     os << "int kiln_model_invoke(uint8_t* arena) {\n" << body.str() << "  return 0;\n}\n";
     result_.source = os.str();
-    result_.sdk_files.assign(sdk_.begin(), sdk_.end());
+    // Whatever the kernels include in turn (shared helpers), from the sdk compiled into kiln.
+    const std::set<std::string> all = sdk_closure(std::vector<std::string>(sdk_.begin(), sdk_.end()));
+    result_.sdk_files.assign(all.begin(), all.end());
   }
 
   const std::vector<std::uint8_t>& bytes_;

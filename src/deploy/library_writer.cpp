@@ -91,37 +91,6 @@ std::size_t elements(const nn::TensorInfo& t) {
   return n;
 }
 
-// The sdk files `roots` need: every `#include "..."` that names an sdk file, and for each header X.h the
-// matching X.cpp, transitively. Paths as in sdk_sources() ("dsp/mfe.h", "include/kiln/nn.h").
-std::set<std::string> sdk_closure(const std::vector<Resource>& sdk, std::vector<std::string> roots) {
-  std::map<std::string, std::string_view> by_path;
-  for (const auto& r : sdk) by_path[std::string(r.path)] = r.text;
-  auto sdk_path = [&](const std::string& include) -> std::string {
-    if (by_path.count(include)) return include;
-    if (by_path.count("include/" + include)) return "include/" + include;
-    return "";
-  };
-  std::set<std::string> done;
-  while (!roots.empty()) {
-    std::string p = roots.back();
-    roots.pop_back();
-    if (!done.insert(p).second) continue;
-    const std::string_view text = resource_text(sdk, p);
-    for (std::size_t at = text.find("#include \""); at != std::string_view::npos;
-         at = text.find("#include \"", at + 1)) {
-      const std::size_t begin = at + 10, end = text.find('"', begin);
-      if (end == std::string_view::npos) break;
-      const std::string found = sdk_path(std::string(text.substr(begin, end - begin)));
-      if (!found.empty()) roots.push_back(found);
-    }
-    if (p.size() > 2 && p.compare(p.size() - 2, 2, ".h") == 0) {
-      const std::string cpp = p.substr(0, p.size() - 2) + ".cpp";
-      if (by_path.count(cpp)) roots.push_back(cpp);
-    }
-  }
-  return done;
-}
-
 struct ModelPart {
   std::vector<std::pair<std::string, std::string>> files;  // relative to the library's source dir
   std::vector<std::string> sdk_roots;
@@ -380,7 +349,7 @@ Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
 
   std::vector<std::string> roots = part.sdk_roots;
   roots.push_back("dsp/mfe.h");
-  for (const std::string& p : sdk_closure(sdk, roots)) {
+  for (const std::string& p : sdk_closure(roots)) {
     if (p == "include/kiln/signal.h") {
       add(pub + "kiln/signal.h", std::string(resource_text(sdk, p)));
     } else if (p.rfind("include/", 0) == 0) {

@@ -2,6 +2,7 @@
 // and the library templates (src/deploy/templates/).
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,5 +19,9 @@ std::vector<Resource> library_templates();  // "kiln_impulse.cpp", "examples/lin
 
 // The text of `path` in `tree`; throws kiln::Error when it is missing (a build problem, not user input).
 std::string_view resource_text(const std::vector<Resource>& tree, std::string_view path);
+
+// The sdk files `roots` need: every `#include "..."` that names an sdk file, and for each header X.h the
+// matching X.cpp, transitively. Paths as in sdk_sources() ("dsp/mfe.h", "include/kiln/nn.h").
+std::set<std::string> sdk_closure(std::vector<std::string> roots);
 
 }  // namespace kiln::deploy
