@@ -146,9 +146,13 @@ std::string footprint_table(const std::vector<const Library*>& libraries,
     row("M4F instructions: network", [](const Library&, const Footprint& f) { return count(f.nn_insns); });
   } else {
     row("model bytes", [](const Library& l, const Footprint&) { return kb(l.facts.model_bytes); });
-    out += "  (flash, stack and instruction counts need the Arm toolchain and QEMU: " +
-           (prints.empty() ? std::string("not measured") : prints[0].why_not) +
-           "; scripts/bootstrap installs them)\n";
+    const std::string why = prints.empty() ? std::string("not measured") : prints[0].why_not;
+    if (why == "--no-measure") {
+      out += "  (flash, stack and instructions not measured: --no-measure; `kiln profile` measures them)\n";
+    } else {
+      out += "  (flash, stack and instruction counts need the Arm toolchain and QEMU: " + why +
+             "; scripts/bootstrap installs them)\n";
+    }
   }
   return out;
 }
