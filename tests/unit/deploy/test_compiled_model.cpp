@@ -11,15 +11,19 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "core/error.h"
 #include "deploy/compiled_model.h"
+#include "nn/tflite_reader.h"
 #include "nn_test_util.h"
+#include "quantize/flatbuffer_builder.h"
 #include "quantize/tflite_model.h"
 
 using namespace kiln_nn_test;
@@ -415,6 +419,446 @@ TEST(CompiledModel, GarbageNamesFile) {
   } catch (const kiln::Error& e) {
     EXPECT_EQ(std::string(e.what()).rfind("junk.tflite: ", 0), 0u) << e.what();
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Every other operator compile_model accepts (LOGISTIC, RELU, RELU6, RELU_N1_TO_1, QUANTIZE, DEQUANTIZE,
+// MEAN, PAD, PADV2, CONCATENATION), int8 and float32, on small hand-built graphs: the generated code is
+// compiled with the deployment flags, run on random inputs and must give the interpreter's bytes exactly; it
+// must also build for the Cortex-M4.
+
+// A .tflite builder for these operators (src/quantize's writer models only what the exporter emits; this one
+// adds CONCATENATION's and MEAN's options, int16 and int32 activations). Field ids as in tflite_writer.cpp;
+// BuiltinOptions: ConcatenationOptions 10 (axis 0, fused_activation_function 1), ReducerOptions 27
+// (keep_dims 0).
+enum GraphType : std::uint8_t { kF32 = 0, kI32 = 2, kI16 = 7, kI8 = 9 };
+
+struct GraphTensor {
+  std::vector<int> shape;
+  GraphType type = kF32;
+  std::vector<std::uint8_t> data;
+  bool quantized = false;
+  float scale = 0.0f;
+  std::int64_t zero_point = 0;
+};
+
+struct GraphOp {
+  int code = 0;
+  std::vector<int> inputs, outputs;
+  int axis = 0;            // CONCATENATION
+  bool keep_dims = false;  // MEAN
+};
+
+struct Graph {
+  std::vector<GraphTensor> tensors;
+  std::vector<GraphOp> ops;
+  int input = -1, output = -1;
+
+  // An activation (quantized when scale > 0) or, with data, a constant.
+  int tensor(std::vector<int> shape, GraphType type, float scale = 0.0f, int zero_point = 0,
+             std::vector<std::uint8_t> data = {}) {
+    GraphTensor t;
+    t.shape = std::move(shape);
+    t.type = type;
+    t.data = std::move(data);
+    t.quantized = scale > 0.0f;
+    t.scale = scale;
+    t.zero_point = zero_point;
+    tensors.push_back(t);
+    return static_cast<int>(tensors.size()) - 1;
+  }
+  int ints(std::vector<std::int32_t> v, std::vector<int> shape) {
+    std::vector<std::uint8_t> bytes(v.size() * 4);
+    std::memcpy(bytes.data(), v.data(), bytes.size());
+    return tensor(std::move(shape), kI32, 0.0f, 0, bytes);
+  }
+  GraphOp& op(int code, std::vector<int> in, int out) {
+    GraphOp o;
+    o.code = code;
+    o.inputs = std::move(in);
+    o.outputs = {out};
+    ops.push_back(o);
+    return ops.back();
+  }
+
+  std::vector<std::uint8_t> serialize() const {
+    kiln::fb::Builder b;
+    std::vector<kiln::fb::Builder::Ref> buffers{b.table()}, tensor_refs, codes, op_refs;
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      const GraphTensor& t = tensors[i];
+      std::uint32_t buffer = 0;
+      if (!t.data.empty()) {
+        auto buf = b.table();
+        b.add_ref(buf, 0, b.vector_bytes(t.data.data(), t.data.size(), 1, 16));
+        buffer = static_cast<std::uint32_t>(buffers.size());
+        buffers.push_back(buf);
+      }
+      auto tt = b.table();
+      b.add_ref(tt, 0, b.vector_i32(std::vector<std::int32_t>(t.shape.begin(), t.shape.end())));
+      b.add_u8(tt, 1, t.type);
+      b.add_u32(tt, 2, buffer);
+      b.add_ref(tt, 3, b.string("t" + std::to_string(i)));
+      if (t.quantized) {
+        auto q = b.table();
+        b.add_ref(q, 2, b.vector_f32({t.scale}));
+        b.add_ref(q, 3, b.vector_i64({t.zero_point}));
+        b.add_ref(tt, 4, q);
+      }
+      tensor_refs.push_back(tt);
+    }
+    std::map<int, std::uint32_t> code_index;
+    for (const GraphOp& o : ops) {
+      auto it = code_index.find(o.code);
+      if (it == code_index.end()) {
+        auto c = b.table();
+        b.add_i8(c, 0, static_cast<std::int8_t>(o.code < 127 ? o.code : 127));
+        b.add_i32(c, 2, 1);
+        b.add_i32(c, 3, o.code);
+        it = code_index.emplace(o.code, static_cast<std::uint32_t>(codes.size())).first;
+        codes.push_back(c);
+      }
+      auto r = b.table();
+      b.add_u32(r, 0, it->second);
+      b.add_ref(r, 1, b.vector_i32(o.inputs));
+      b.add_ref(r, 2, b.vector_i32(o.outputs));
+      if (o.code == nn::kOpConcatenation) {
+        auto t = b.table();
+        b.add_i32(t, 0, o.axis);
+        b.add_i8(t, 1, 0);
+        b.add_u8(r, 3, 10);
+        b.add_ref(r, 4, t);
+      } else if (o.code == nn::kOpMean) {
+        auto t = b.table();
+        b.add_bool(t, 0, o.keep_dims);
+        b.add_u8(r, 3, 27);
+        b.add_ref(r, 4, t);
+      }
+      op_refs.push_back(r);
+    }
+    auto subgraph = b.table();
+    b.add_ref(subgraph, 0, b.vector_refs(tensor_refs));
+    b.add_ref(subgraph, 1, b.vector_i32({input}));
+    b.add_ref(subgraph, 2, b.vector_i32({output}));
+    b.add_ref(subgraph, 3, b.vector_refs(op_refs));
+    b.add_ref(subgraph, 4, b.string("main"));
+    auto root = b.table();
+    b.add_u32(root, 0, 3);
+    b.add_ref(root, 1, b.vector_refs(codes));
+    b.add_ref(root, 2, b.vector_refs({subgraph}));
+    b.add_ref(root, 3, b.string("kiln compiled-engine operator test"));
+    b.add_ref(root, 4, b.vector_refs(buffers));
+    return b.finish(root, "TFL3");
+  }
+};
+
+std::vector<std::uint8_t> random_bytes(size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::uint8_t> v(n);
+  for (auto& x : v) x = static_cast<std::uint8_t>(rng());
+  return v;
+}
+
+std::vector<std::uint8_t> random_floats(size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<float> f(n);
+  // Multiples of 1/8 in [-20, 20]: past both cutoffs of logistic_f32, the RELU bounds, and exact .5 ties for
+  // QUANTIZE with a power-of-two scale.
+  for (auto& x : f) x = static_cast<float>(static_cast<int>(rng() % 321) - 160) / 8.0f;
+  std::vector<std::uint8_t> v(n * 4);
+  std::memcpy(v.data(), f.data(), v.size());
+  return v;
+}
+
+std::vector<std::uint8_t> random_input(const GraphTensor& t, size_t bytes, std::uint32_t seed) {
+  return t.type == kF32 ? random_floats(bytes / 4, seed) : random_bytes(bytes, seed);
+}
+
+struct OpCase {
+  std::string name;
+  Graph graph;
+  std::vector<std::string> kernels;  // calls the generated source must contain
+  bool in_place = false;             // the single operator's output must overlap its input (arena < sum)
+};
+
+void PrintTo(const OpCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+// The single-operator graph input -> op -> output (extra inputs: constant int32 tensors built by `extra`).
+OpCase unary(const std::string& name, int code, std::vector<int> in_shape, GraphType in_type, float in_scale,
+             int in_zp, std::vector<int> out_shape, GraphType out_type, float out_scale, int out_zp,
+             std::vector<std::string> kernels, bool in_place,
+             const std::function<std::vector<int>(Graph&)>& extra = nullptr) {
+  OpCase c;
+  c.name = name;
+  Graph& g = c.graph;
+  g.input = g.tensor(in_shape, in_type, in_scale, in_zp);
+  g.output = g.tensor(out_shape, out_type, out_scale, out_zp);
+  std::vector<int> inputs{g.input};
+  if (extra)
+    for (int t : extra(g)) inputs.push_back(t);
+  g.op(code, inputs, g.output);
+  c.kernels = std::move(kernels);
+  c.in_place = in_place;
+  return c;
+}
+
+std::vector<OpCase> op_cases() {
+  std::vector<OpCase> cases;
+  const std::vector<int> s{1, 6, 5, 8};
+  // Elementwise, alone (the output may overlap the dying model input).
+  cases.push_back(unary("logistic_s8", nn::kOpLogistic, s, kI8, 0.06f, 3, s, kI8, 1.0f / 256, -128,
+                        {"logistic_s8("}, true));
+  cases.push_back(
+      unary("logistic_f32", nn::kOpLogistic, s, kF32, 0, 0, s, kF32, 0, 0, {"logistic_f32("}, true));
+  cases.push_back(
+      unary("relu_s8", nn::kOpRelu, s, kI8, 0.05f, -10, s, kI8, 0.03f, -128, {"activation_s8("}, true));
+  cases.push_back(unary("relu_f32", nn::kOpRelu, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
+  cases.push_back(
+      unary("relu6_s8", nn::kOpRelu6, s, kI8, 0.05f, 7, s, kI8, 6.0f / 255, -128, {"activation_s8("}, true));
+  cases.push_back(unary("relu6_f32", nn::kOpRelu6, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
+  cases.push_back(unary("relu_n1_to_1_s8", nn::kOpReluN1To1, s, kI8, 0.02f, -3, s, kI8, 1.0f / 128, 0,
+                        {"activation_s8("}, true));
+  cases.push_back(
+      unary("relu_n1_to_1_f32", nn::kOpReluN1To1, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
+  cases.push_back(unary("quantize_f32_s8", nn::kOpQuantize, s, kF32, 0, 0, s, kI8, 0.25f, -5,
+                        {"quantize_f32_s8("}, true));
+  cases.push_back(unary("requantize_s8_s8", nn::kOpQuantize, s, kI8, 0.05f, 9, s, kI8, 0.031f, -20,
+                        {"requantize_s8_s8("}, true));
+  cases.push_back(unary("requantize_s16_s8", nn::kOpQuantize, s, kI16, 0.001f, 0, s, kI8, 0.1f, 4,
+                        {"requantize_s16_s8("}, true));
+  cases.push_back(unary("dequantize_s8_f32", nn::kOpDequantize, s, kI8, 0.07f, -6, s, kF32, 0, 0,
+                        {"dequantize_s8_f32("}, true));
+  // MEAN over different axes, with and without keep_dims, negative axes, rank 2.
+  struct MeanCase {
+    const char* name;
+    std::vector<std::int32_t> axes;
+    bool keep;
+    std::vector<int> out;
+  };
+  for (const MeanCase& m :
+       {MeanCase{"hw_keep", {1, 2}, true, {1, 1, 1, 8}}, MeanCase{"hw", {2, 1}, false, {1, 8}},
+        MeanCase{"c", {-1}, false, {1, 6, 5}}, MeanCase{"w", {2}, true, {1, 6, 1, 8}},
+        MeanCase{"all", {0, 1, 2, 3}, true, {1, 1, 1, 1}}})
+    for (const bool int8 : {true, false}) {
+      OpCase c = unary(std::string("mean_") + m.name + (int8 ? "_s8" : "_f32"), nn::kOpMean, s,
+                       int8 ? kI8 : kF32, int8 ? 0.05f : 0, int8 ? 4 : 0, m.out, int8 ? kI8 : kF32,
+                       int8 ? 0.02f : 0, int8 ? -11 : 0, {int8 ? "mean_s8(" : "mean_f32("}, false,
+                       [&](Graph& g) { return std::vector<int>{g.ints(m.axes, {int(m.axes.size())})}; });
+      c.graph.ops.back().keep_dims = m.keep;
+      cases.push_back(c);
+    }
+  for (const bool int8 : {true, false}) {
+    const GraphType t = int8 ? kI8 : kF32;
+    const std::string suffix = int8 ? "_s8" : "_f32";
+    cases.push_back(unary("mean_rank2" + suffix, nn::kOpMean, {6, 40}, t, int8 ? 0.05f : 0, int8 ? -1 : 0,
+                          {6}, t, int8 ? 0.01f : 0, 0, {int8 ? "mean_s8(" : "mean_f32("}, false,
+                          [](Graph& g) { return std::vector<int>{g.ints({1}, {1})}; }));
+    // PAD with different amounts before and after on every axis but the batch; PADV2 with a value.
+    cases.push_back(unary("pad" + suffix, nn::kOpPad, s, t, int8 ? 0.05f : 0, int8 ? 17 : 0, {1, 9, 7, 11}, t,
+                          int8 ? 0.05f : 0, int8 ? 17 : 0, {"pad(params, " + std::string(int8 ? "1" : "4")},
+                          false, [](Graph& g) {
+                            return std::vector<int>{g.ints({0, 0, 2, 1, 0, 2, 1, 2}, {4, 2})};
+                          }));
+    cases.push_back(unary("pad_rank2" + suffix, nn::kOpPad, {6, 40}, t, int8 ? 0.05f : 0, int8 ? -3 : 0,
+                          {7, 43}, t, int8 ? 0.05f : 0, int8 ? -3 : 0, {"pad(params, "}, false, [](Graph& g) {
+                            return std::vector<int>{g.ints({1, 0, 0, 3}, {2, 2})};
+                          }));
+    cases.push_back(
+        unary("padv2" + suffix, nn::kOpPadV2, s, t, int8 ? 0.05f : 0, int8 ? 17 : 0, {1, 8, 6, 9}, t,
+              int8 ? 0.05f : 0, int8 ? 17 : 0, {"pad(params, "}, false, [&](Graph& g) {
+                const int pads = g.ints({0, 0, 1, 1, 1, 0, 0, 1}, {4, 2});
+                const float f = -2.75f;
+                std::vector<std::uint8_t> v(int8 ? 1 : 4);
+                if (int8)
+                  v[0] = static_cast<std::uint8_t>(-55);
+                else
+                  std::memcpy(v.data(), &f, 4);
+                return std::vector<int>{pads, g.tensor({1}, t, int8 ? 0.05f : 0, int8 ? 17 : 0, v)};
+              }));
+    // CONCATENATION on the channel axis: the input, RELU of it and a constant (all with one quantization);
+    // on the height axis: the input twice and its RELU; on the channel axis (-1) of two RELUs.
+    {
+      OpCase c;
+      c.name = "concat_c3" + suffix;
+      Graph& g = c.graph;
+      const float sc = int8 ? 0.05f : 0;
+      const int zp = int8 ? -7 : 0;
+      g.input = g.tensor(s, t, sc, zp);
+      const int relu = g.tensor(s, t, sc, zp);
+      g.op(nn::kOpRelu, {g.input}, relu);
+      const int k = g.tensor({1, 6, 5, 3}, t, sc, zp, int8 ? random_bytes(90, 7) : random_floats(90, 7));
+      g.output = g.tensor({1, 6, 5, 19}, t, sc, zp);
+      g.op(nn::kOpConcatenation, {relu, k, g.input}, g.output).axis = 3;
+      c.kernels = {"concatenation(3, inputs"};
+      cases.push_back(c);
+    }
+    {
+      // On the batch axis (outer = 1): a constant of batch 2 after the input.
+      OpCase c;
+      c.name = "concat_n2" + suffix;
+      Graph& g = c.graph;
+      const float sc = int8 ? 0.04f : 0;
+      const int zp = int8 ? 1 : 0;
+      g.input = g.tensor(s, t, sc, zp);
+      const int k = g.tensor({2, 6, 5, 8}, t, sc, zp, int8 ? random_bytes(480, 8) : random_floats(480, 8));
+      g.output = g.tensor({3, 6, 5, 8}, t, sc, zp);
+      g.op(nn::kOpConcatenation, {g.input, k}, g.output).axis = 0;
+      c.kernels = {"concatenation(2, inputs"};
+      cases.push_back(c);
+    }
+    {
+      OpCase c;
+      c.name = "concat_h3" + suffix;
+      Graph& g = c.graph;
+      const float sc = int8 ? 0.05f : 0;
+      const int zp = int8 ? 5 : 0;
+      g.input = g.tensor(s, t, sc, zp);
+      const int relu = g.tensor(s, t, sc, zp);
+      g.op(nn::kOpRelu6, {g.input}, relu);
+      g.output = g.tensor({1, 18, 5, 8}, t, sc, zp);
+      g.op(nn::kOpConcatenation, {g.input, relu, g.input}, g.output).axis = 1;
+      c.kernels = {"concatenation(3, inputs", "activation_"};
+      cases.push_back(c);
+    }
+    {
+      OpCase c;
+      c.name = "concat_c2_chain" + suffix;
+      Graph& g = c.graph;
+      const float sc = int8 ? 0.05f : 0;
+      const int zp = 0;
+      g.input = g.tensor(s, t, sc, zp);
+      const int a = g.tensor(s, t, sc, zp), b = g.tensor(s, t, sc, zp);
+      g.op(nn::kOpRelu, {g.input}, a);
+      g.op(nn::kOpReluN1To1, {g.input}, b);
+      const int cat = g.tensor({1, 6, 5, 16}, t, sc, zp);
+      g.op(nn::kOpConcatenation, {a, b}, cat).axis = -1;
+      // The concatenation's output feeds an elementwise operator (overlap), then MEAN.
+      const int act = g.tensor({1, 6, 5, 16}, t, sc, zp);
+      g.op(nn::kOpRelu6, {cat}, act);
+      g.output = g.tensor({1, 1, 1, 16}, t, int8 ? 0.03f : 0, int8 ? -2 : 0);
+      g.op(nn::kOpMean, {act, g.ints({1, 2}, {2})}, g.output).keep_dims = true;
+      c.kernels = {"concatenation(2, inputs", "mean_"};
+      cases.push_back(c);
+    }
+  }
+  // A chain of elementwise operators whose outputs overlap their dying inputs at every element size:
+  // int8 -> requantize -> logistic -> RELU_N1_TO_1 -> dequantize (x4) -> RELU6 -> logistic -> PAD ->
+  // quantize (/4) -> RELU.
+  {
+    OpCase c;
+    c.name = "elementwise_chain";
+    Graph& g = c.graph;
+    g.input = g.tensor(s, kI8, 0.05f, 3);
+    const int rq = g.tensor(s, kI8, 0.06f, -1);
+    g.op(nn::kOpQuantize, {g.input}, rq);
+    const int lg = g.tensor(s, kI8, 1.0f / 256, -128);
+    g.op(nn::kOpLogistic, {rq}, lg);
+    const int n1 = g.tensor(s, kI8, 1.0f / 200, 0);
+    g.op(nn::kOpReluN1To1, {lg}, n1);
+    const int dq = g.tensor(s, kF32);
+    g.op(nn::kOpDequantize, {n1}, dq);
+    const int r6 = g.tensor(s, kF32);
+    g.op(nn::kOpRelu6, {dq}, r6);
+    const int lf = g.tensor(s, kF32);
+    g.op(nn::kOpLogistic, {r6}, lf);
+    const int pd = g.tensor({1, 7, 5, 9}, kF32);
+    g.op(nn::kOpPad, {lf, g.ints({0, 0, 1, 0, 0, 0, 0, 1}, {4, 2})}, pd);
+    const int q = g.tensor({1, 7, 5, 9}, kI8, 1.0f / 512, -100);
+    g.op(nn::kOpQuantize, {pd}, q);
+    g.output = g.tensor({1, 7, 5, 9}, kI8, 1.0f / 512, -128);
+    g.op(nn::kOpRelu, {q}, g.output);
+    c.kernels = {"requantize_s8_s8(", "logistic_s8(",  "activation_s8(", "dequantize_s8_f32(",
+                 "activation_f32(",   "logistic_f32(", "pad(params, 4",  "quantize_f32_s8("};
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+// Runs the interpreter on `inputs` (concatenated input-sized chunks); returns the concatenated outputs.
+std::vector<std::uint8_t> interpreter_outputs(Runner& r, const std::vector<std::uint8_t>& inputs,
+                                              size_t in_bytes, size_t out_bytes) {
+  std::vector<std::uint8_t> want;
+  for (size_t off = 0; off + in_bytes <= inputs.size(); off += in_bytes) {
+    std::memcpy(nn::interpreter_input(&r.interp, 0), inputs.data() + off, in_bytes);
+    if (nn::interpreter_invoke(&r.interp) != nn::kOk) return {};
+    const std::uint8_t* o = static_cast<const std::uint8_t*>(nn::interpreter_output(&r.interp, 0));
+    want.insert(want.end(), o, o + out_bytes);
+  }
+  return want;
+}
+
+class CompiledOp : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(CompiledOp, MatchesInterpreterAndBuildsForCortexM4) {
+  const OpCase& c = GetParam();
+  Runner r;
+  ASSERT_EQ(r.load(c.graph.serialize()), nn::kOk) << c.name;
+  const kiln::deploy::CompiledModel m = kiln::deploy::compile_model(r.bytes, c.name + ".tflite");
+  for (const std::string& k : c.kernels)
+    EXPECT_NE(m.source.find(k), std::string::npos) << c.name << ": " << k;
+  nn::TensorInfo in_info, out_info;
+  ASSERT_EQ(nn::model_tensor_info(r.model, nn::model_input_tensor(r.model, 0), &in_info), nn::kOk);
+  ASSERT_EQ(nn::model_tensor_info(r.model, nn::model_output_tensor(r.model, 0), &out_info), nn::kOk);
+  EXPECT_LE(m.arena_bytes, r.arena_bytes) << c.name;
+  if (c.in_place) {
+    EXPECT_LT(m.arena_bytes, in_info.bytes + out_info.bytes) << c.name << ": no overlap";
+  }
+
+  TempDir tmp;
+  const std::string exe = build_executable(tmp.path(), m);
+  ASSERT_FALSE(exe.empty()) << "building " << c.name;
+  std::vector<std::uint8_t> inputs;
+  for (std::uint32_t seed = 1; seed <= 5; ++seed) {
+    const std::vector<std::uint8_t> in = random_input(c.graph.tensors[c.graph.input], in_info.bytes, seed);
+    inputs.insert(inputs.end(), in.begin(), in.end());
+  }
+  const std::vector<std::uint8_t> want = interpreter_outputs(r, inputs, in_info.bytes, out_info.bytes);
+  ASSERT_EQ(want.size(), 5 * out_info.bytes) << c.name;
+  const std::string in_path = (tmp.path() / "in.bin").string(), out_path = (tmp.path() / "out.bin").string();
+  write_file(in_path, std::string(inputs.begin(), inputs.end()));
+  ASSERT_EQ(run(exe + " " + in_path + " " + out_path + " " + std::to_string(in_info.bytes) + " " +
+                std::to_string(out_info.bytes)),
+            0)
+      << c.name;
+  // Same kernels, same flags (-ffp-contract=off), same libm: float32 too must be bit-identical.
+  EXPECT_EQ(read_file(out_path), want) << c.name;
+
+  if (run("arm-none-eabi-g++ --version > /dev/null 2>&1") != 0) return;
+  const std::string cmd =
+      "cd " + tmp.path().string() +
+      " && arm-none-eabi-g++ -std=c++11 -Wall -Wextra -Werror -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
+      "-mfpu=fpv4-sp-d16 -fno-exceptions -fno-rtti -O2 -I" +
+      (tmp.path() / "sdk").string() + " -I" + tmp.path().string() + " -c " +
+      (tmp.path() / "kiln_model.cpp").string() + " -o m4.o";
+  EXPECT_EQ(run(cmd), 0) << c.name << ": Cortex-M4 build";
+}
+
+INSTANTIATE_TEST_SUITE_P(Operators, CompiledOp, ::testing::ValuesIn(op_cases()),
+                         [](const ::testing::TestParamInfo<OpCase>& info) { return info.param.name; });
+
+// The sdk sources of all these operators build for the Cortex-M4 with the deployment flags.
+TEST(CompiledOp, SdkKernelsBuildForCortexM4) {
+  if (run("arm-none-eabi-g++ --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no arm-none-eabi-g++";
+  std::set<std::string> files;
+  for (const OpCase& c : op_cases()) {
+    Runner r;
+    ASSERT_EQ(r.load(c.graph.serialize()), nn::kOk) << c.name;
+    const kiln::deploy::CompiledModel m = kiln::deploy::compile_model(r.bytes, c.name + ".tflite");
+    files.insert(m.sdk_files.begin(), m.sdk_files.end());
+  }
+  TempDir tmp;
+  std::string cmd =
+      "cd " + tmp.path().string() +
+      " && arm-none-eabi-g++ -std=c++11 -Wall -Wextra -Werror -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
+      "-mfpu=fpv4-sp-d16 -fno-exceptions -fno-rtti -O2 -I" +
+      std::string(KILN_SDK_DIR) + " -c";
+  for (const std::string& f : files)
+    if (f.substr(f.size() - 4) == ".cpp") cmd += " " + std::string(KILN_SDK_DIR) + "/" + f;
+  for (const char* f : {"nn/logistic.cpp", "nn/activation.cpp", "nn/quantize.cpp", "nn/dequantize.cpp",
+                        "nn/mean.cpp", "nn/pad.cpp", "nn/concatenation.cpp"})
+    EXPECT_TRUE(files.count(f)) << f;
+  EXPECT_EQ(run(cmd), 0);
 }
 
 }  // namespace

@@ -10,12 +10,15 @@
 #include <vector>
 
 #include "deploy/overlap_plan.h"
+#include "nn/activation.h"
 #include "nn/call_recorder.h"
 #include "nn/conv2d.h"
 #include "nn/depthwise_conv2d.h"
 #include "nn/dequantize.h"
 #include "nn/fully_connected.h"
+#include "nn/logistic.h"
 #include "nn/max_pool2d.h"
+#include "nn/quantize.h"
 #include "nn/softmax.h"
 
 namespace nn = kiln::nn;
@@ -193,6 +196,71 @@ TEST(OverlapDistance, StridedConvPoolFcSoftmaxDequantize) {
   EXPECT_FALSE(overlap_distance(blank(nn::kRecPad), 0).has_value());
   EXPECT_FALSE(overlap_distance(blank(nn::kRecConcatenation), 0).has_value());
   EXPECT_FALSE(overlap_distance(blank(nn::kRecMeanF32), 0).has_value());
+}
+
+TEST(OverlapDistance, LogisticActivationQuantizeInPlace) {
+  // The remaining elementwise kernels read element i before writing element i: with equal element sizes the
+  // output may lie exactly on the input (d = 0) but not one byte above it; float -> int8 narrows (d = 0).
+  const int n = 40;
+  std::vector<int8_t> floats(4 * n);
+  {
+    std::mt19937 rng(3);
+    for (int i = 0; i < n; ++i) {
+      const float v = static_cast<float>(static_cast<int>(rng() % 321) - 160) / 8.0f;
+      std::memcpy(&floats[4 * i], &v, 4);
+    }
+  }
+  nn::LogisticParams lp;
+  nn::logistic_s8_params(0.06f, 3, &lp);
+  nn::ActivationParams ap;
+  nn::activation_s8_params(nn::kActRelu6, 0.05f, 7, 6.0f / 255, -128, &ap);
+  nn::RequantizeParams rp;
+  nn::requantize_params(0.05f, 9, 0.031f, -20, &rp);
+  struct Case {
+    nn::RecordedKernel kind;
+    int in_es, out_es;
+    std::function<void(const void*, void*)> run;
+  };
+  const std::vector<Case> cases = {
+      {nn::kRecLogisticS8, 1, 1,
+       [&](const void* in, void* out) {
+         nn::logistic_s8(lp, n, static_cast<const int8_t*>(in), static_cast<int8_t*>(out));
+       }},
+      {nn::kRecLogisticF32, 4, 4,
+       [&](const void* in, void* out) {
+         nn::logistic_f32(n, static_cast<const float*>(in), static_cast<float*>(out));
+       }},
+      {nn::kRecActivationS8, 1, 1,
+       [&](const void* in, void* out) {
+         nn::activation_s8(ap, n, static_cast<const int8_t*>(in), static_cast<int8_t*>(out));
+       }},
+      {nn::kRecActivationF32, 4, 4,
+       [&](const void* in, void* out) {
+         nn::activation_f32(nn::kActReluN1To1, n, static_cast<const float*>(in), static_cast<float*>(out));
+       }},
+      {nn::kRecRequantizeS8S8, 1, 1,
+       [&](const void* in, void* out) {
+         nn::requantize_s8_s8(rp, n, static_cast<const int8_t*>(in), static_cast<int8_t*>(out));
+       }},
+      {nn::kRecQuantizeF32S8, 4, 1,
+       [&](const void* in, void* out) {
+         nn::quantize_f32_s8(0.25f, -5, n, static_cast<const float*>(in), static_cast<int8_t*>(out));
+       }},
+  };
+  for (const Case& c : cases) {
+    nn::KernelCall k = blank(c.kind);
+    k.num_inputs = 1;
+    k.count = n;
+    const auto d = overlap_distance(k, 0);
+    ASSERT_TRUE(d.has_value()) << c.kind;
+    EXPECT_EQ(*d, 0) << c.kind;
+    const std::vector<int8_t> input = c.in_es == 4 ? floats : random_s8(n, 4);
+    EXPECT_TRUE(same_with_shift(input, size_t(n) * c.out_es, 0, c.run)) << c.kind;
+    if (c.in_es == c.out_es) {
+      EXPECT_FALSE(same_with_shift(input, size_t(n) * c.out_es, -c.in_es, c.run))
+          << c.kind << ": one element above the input must go wrong";
+    }
+  }
 }
 
 TEST(OverlapPlan, ChainUsesOverlapsAndIsValid) {
