@@ -61,8 +61,10 @@ void conv2d_s8_reference(const ConvParams& conv, const QuantParams& quant, const
 // every input read happens no later, relative to the writes, than in the reference order, and every write
 // lands no earlier. When out_c does not fit the accumulators, single pixels in blocks of channels re-read
 // their window after writing the block before, exactly as the reference does between channels.
-const int32_t kChunk = 128;  // column elements per chunk (multiple of 4); 2 columns * 128 * 2 B = 512 B
-const int32_t kAcc = 128;    // int32 accumulators: 2 pixels * out_c <= 128 (or 1 pixel, blocks of 128)
+// Column elements per chunk (multiple of 4); 2 columns * 128 * 2 B = 512 B; column b at +256 B (the
+// Thumb-2 loop's LDRD offset).
+const int32_t kChunk = 128;
+const int32_t kAcc = 128;  // int32 accumulators: 2 pixels * out_c <= 128 (or 1 pixel, blocks of 128)
 
 struct Geometry {
   int32_t in_h, in_w, in_c;
@@ -104,8 +106,8 @@ void fill_column(const ConvParams& conv, const Geometry& g, const int8_t* image,
         int32_t even = 0, odd = 0;
         if (valid) {
           const int32_t x = simd::read4(src + i);
-          even = simd::sadd16(simd::sxtb16(x), off2);
-          odd = simd::sadd16(simd::sxtb16_odd(x), off2);
+          even = simd::sxtab16(off2, x);
+          odd = simd::sxtab16_odd(off2, x);
         }
         simd::write4(col + j + i, even);
         simd::write4(col + j + i + 2, odd);
@@ -138,6 +140,39 @@ void accumulate(const int8_t* filter, int32_t k, int32_t k0, int32_t len, const 
     const int16_t* c = col;
     const int16_t* const c_end = col + full;
     const int8_t* w = w0;
+#if defined(__ARM_FEATURE_DSP) && defined(__thumb2__)
+    // The two-pixel loop in Thumb-2 (GCC's allocation spills): 13 registers, the end pointer on the stack,
+    // each group's column words as one LDRD per pixel (col is word-aligned; column b at +2 * kChunk bytes).
+    static_assert(kChunk * sizeof(int16_t) == 256, "column b's offset in the LDRD below");
+    if (kTwo && c < c_end) {
+      int32_t x, t, e, o, e2, o2;
+      __asm__ volatile(
+          "1:\n\t"
+          "ldrd %[e2], %[o2], [%[c], #256]\n\t"
+          "ldrd %[e], %[o], [%[c]], #8\n\t"
+          "ldr %[x], [%[w], %[row]]\n\t"
+          "sxtb16 %[t], %[x]\n\t"
+          "smlad %[a1], %[t], %[e], %[a1]\n\t"
+          "smlad %[b1], %[t], %[e2], %[b1]\n\t"
+          "sxtb16 %[t], %[x], ror #8\n\t"
+          "smlad %[a1], %[t], %[o], %[a1]\n\t"
+          "smlad %[b1], %[t], %[o2], %[b1]\n\t"
+          "ldr %[x], [%[w]], #4\n\t"
+          "sxtb16 %[t], %[x]\n\t"
+          "smlad %[a0], %[t], %[e], %[a0]\n\t"
+          "smlad %[b0], %[t], %[e2], %[b0]\n\t"
+          "sxtb16 %[t], %[x], ror #8\n\t"
+          "smlad %[a0], %[t], %[o], %[a0]\n\t"
+          "smlad %[b0], %[t], %[o2], %[b0]\n\t"
+          "ldr %[x], %[end]\n\t"
+          "cmp %[c], %[x]\n\t"
+          "bcc 1b"
+          : [c] "+&r"(c), [w] "+&r"(w), [a0] "+&r"(a0), [a1] "+&r"(a1), [b0] "+&r"(b0), [b1] "+&r"(b1),
+            [x] "=&r"(x), [t] "=&r"(t), [e] "=&r"(e), [o] "=&r"(o), [e2] "=&r"(e2), [o2] "=&r"(o2)
+          : [row] "r"(k), [end] "m"(c_end)
+          : "cc", "memory");
+    }
+#endif
     for (; c < c_end; c += 4, w += 4) {
       const int32_t x0 = simd::read4(w), x1 = simd::read4(w + k);
       const int32_t w0e = simd::sxtb16(x0), w0o = simd::sxtb16_odd(x0);
@@ -210,6 +245,29 @@ inline void requantize_store(const QuantParams& quant, const QuantActivation& ac
   }
 }
 
+#if KILN_NN_SIMD
+// The fast requantization of one or two pixels' accumulators: each channel's constants are derived once for
+// both pixels. Pixel a's bytes go straight to out_a; pixel b's are staged in acc_b's own memory (byte r lies
+// in word r / 4 <= r, already consumed) and copied to out_b afterwards, so the output is still written in
+// increasing address order.
+template <bool kSat8>
+void requantize_store_fast(const OpRequant& rq, const int32_t* acc_a, int32_t* acc_b, int32_t oc_begin,
+                           int32_t count, int8_t* out_a, int8_t* out_b) {
+  if (acc_b) {
+    int8_t* stage = reinterpret_cast<int8_t*>(acc_b);
+    for (int32_t r = 0; r < count; ++r) {
+      const ChannelRequant c = rq.channel(oc_begin + r);
+      const int32_t b = acc_b[r];
+      out_a[r] = rq.apply_t<kSat8>(acc_a[r], c);
+      stage[r] = rq.apply_t<kSat8>(b, c);
+    }
+    memcpy(out_b, stage, static_cast<size_t>(count));
+  } else {
+    for (int32_t r = 0; r < count; ++r) out_a[r] = rq.apply_t<kSat8>(acc_a[r], rq.channel(oc_begin + r));
+  }
+}
+#endif
+
 }  // namespace
 
 void conv2d_s8(const ConvParams& conv, const QuantParams& quant, const QuantActivation& act,
@@ -231,8 +289,11 @@ void conv2d_s8(const ConvParams& conv, const QuantParams& quant, const QuantActi
   const int64_t image_size = static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
   const bool pairs = 2 * out_c <= kAcc;
   const int32_t block = pairs ? out_c : kAcc;
-  int16_t col[2 * kChunk];  // column a, then column b
+  alignas(4) int16_t col[2 * kChunk];  // column a, then column b
   int32_t acc[kAcc];
+#if KILN_NN_SIMD
+  const OpRequant rq(quant, act);
+#endif
   for (int32_t p = 0; p < pixels;) {
     const bool two = pairs && p + 1 < pixels;
     int32_t b = p / (out_h * out_w), rest = p - b * out_h * out_w;
@@ -268,6 +329,16 @@ void conv2d_s8(const ConvParams& conv, const QuantParams& quant, const QuantActi
         }
       }
       int8_t* out = output + static_cast<int64_t>(p) * out_c + oc0;
+#if KILN_NN_SIMD
+      if (rq.fast) {
+        if (rq.sat8) {
+          requantize_store_fast<true>(rq, acc_a, two ? acc_b : 0, oc0, count, out, out + out_c);
+        } else {
+          requantize_store_fast<false>(rq, acc_a, two ? acc_b : 0, oc0, count, out, out + out_c);
+        }
+        continue;
+      }
+#endif
       requantize_store(quant, act, acc_a, oc0, count, out);
       if (two) requantize_store(quant, act, acc_b, oc0, count, out + out_c);
     }

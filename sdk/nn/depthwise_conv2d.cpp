@@ -82,6 +82,9 @@ void depthwise_conv2d_s8(const DepthwiseParams& conv, const QuantParams& quant, 
   }
   const int8_t* tap_in[kMaxTaps];
   const int8_t* tap_f[kMaxTaps];
+#if KILN_NN_SIMD
+  const OpRequant rq(quant, act);
+#endif
   int8_t* out = output;
   for (int32_t b = 0; b < output_dims.n; ++b) {
     const int8_t* image = input + static_cast<int64_t>(b) * in_h * in_w * in_c;
@@ -115,18 +118,14 @@ void depthwise_conv2d_s8(const DepthwiseParams& conv, const QuantParams& quant, 
             }
             for (int32_t t = 0; t < taps; ++t) {
               const int32_t x = simd::read4(tap_in[t] + ic), w = simd::read4(tap_f[t] + ic);
-              const int32_t xe = simd::sadd16(simd::sxtb16(x), off2),
-                            xo = simd::sadd16(simd::sxtb16_odd(x), off2);
+              const int32_t xe = simd::sxtab16(off2, x), xo = simd::sxtab16_odd(off2, x);
               const int32_t we = simd::sxtb16(w), wo = simd::sxtb16_odd(w);
               acc0 = simd::smlabb(we, xe, acc0);
               acc2 = simd::smlatt(we, xe, acc2);
               acc1 = simd::smlabb(wo, xo, acc1);
               acc3 = simd::smlatt(wo, xo, acc3);
             }
-            out[ic] = requantize(acc0, quant, act, ic);
-            out[ic + 1] = requantize(acc1, quant, act, ic + 1);
-            out[ic + 2] = requantize(acc2, quant, act, ic + 2);
-            out[ic + 3] = requantize(acc3, quant, act, ic + 3);
+            rq.store4(out + ic, ic, acc0, acc1, acc2, acc3);
           }
         }
 #endif
