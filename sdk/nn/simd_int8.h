@@ -17,8 +17,10 @@
 #include "nn/kernel_types.h"
 #include "nn/quant_math.h"
 
+// The Arm paths use GCC-style inline assembly (GCC, clang, armclang); another Arm compiler (IAR, Arm
+// Compiler 5) gets the portable loops, as does -DKILN_NN_SIMD=0 anywhere.
 #ifndef KILN_NN_SIMD
-#if defined(__ARM_FEATURE_DSP) || !defined(__arm__)
+#if (defined(__ARM_FEATURE_DSP) && defined(__GNUC__)) || !defined(__arm__)
 #define KILN_NN_SIMD 1
 #else
 #define KILN_NN_SIMD 0
