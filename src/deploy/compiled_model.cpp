@@ -16,6 +16,7 @@
 #include "kiln/nn.h"
 #include "nn/call_recorder.h"
 #include "nn/tflite_reader.h"
+#include "tflite/model_file.h"
 
 namespace kiln::deploy {
 
@@ -106,26 +107,6 @@ const char* c_type(nn::TensorType t) {
   }
 }
 
-const char* type_name(nn::TensorType t) {
-  switch (t) {
-    case nn::kTypeFloat32:
-      return "float32";
-    case nn::kTypeInt8:
-      return "int8";
-    case nn::kTypeInt16:
-      return "int16";
-    case nn::kTypeInt32:
-      return "int32";
-    case nn::kTypeUInt8:
-      return "uint8";
-    case nn::kTypeInt64:
-      return "int64";
-    case nn::kTypeBool:
-      return "bool";
-  }
-  return "?";
-}
-
 // A float literal that reads back as exactly the same float (9 significant digits round-trip).
 std::string flt(float v) {
   if (std::isinf(v)) return v > 0 ? "HUGE_VALF" : "-HUGE_VALF";
@@ -157,7 +138,7 @@ std::string shape_text(const nn::TensorView& v) {
   std::string s;
   for (int i = 0; i < v.rank; ++i) s += (i ? "x" : "") + std::to_string(v.dims[i]);
   if (v.rank == 0) s = "scalar";
-  return s + " " + type_name(v.type);
+  return s + " " + tflite::tensor_type_name(v.type);
 }
 
 std::string dims(const nn::Dims& d) {
