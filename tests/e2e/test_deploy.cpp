@@ -222,7 +222,8 @@ TEST_F(Deploy, BuildsWarningFreeForTheHostAndEveryCortexM) {
   }
 }
 
-// The Linux example classifies a WAV file: same top label per window as kiln classify.
+// The Linux example classifies a WAV file: same top label per window as kiln classify. Built with the
+// library's Makefile, and with its CMakeLists.txt.
 TEST_F(Deploy, LinuxExampleClassifiesAWavLikeTheHost) {
   TempDir tmp;
   const fs::path lib = deploy(tmp, "compiled", "cpp");
@@ -248,6 +249,13 @@ TEST_F(Deploy, LinuxExampleClassifiesAWavLikeTheHost) {
     }
     EXPECT_EQ(top, host_top) << "window " << i;
   }
+  // The shipped CMakeLists.txt: the library and the example build with CMake as well, warning-free.
+  const std::string cmake = "cmake -S '" + lib.string() + "' -B '" + (tmp / "cmake").string() +
+                            "' -DCMAKE_CXX_FLAGS='-Wall -Wextra -Werror' > '" + (tmp / "cmake.log").string() +
+                            "' 2>&1 && cmake --build '" + (tmp / "cmake").string() + "' >> '" +
+                            (tmp / "cmake.log").string() + "' 2>&1";
+  EXPECT_EQ(std::system(cmake.c_str()), 0) << read_bytes(tmp / "cmake.log");
+  EXPECT_TRUE(fs::exists(tmp / "cmake/kiln-impulse"));
   // Bad input: a file that is not a WAV gets a message naming it and exit 1.
   write_bytes(tmp / "bad.wav", "not audio");
   EXPECT_NE(std::system(("'" + (lib / "build/kiln-impulse").string() + "' '" + (tmp / "bad.wav").string() +
