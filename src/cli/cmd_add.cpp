@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/session.h"
 #include "core/error.h"
 #include "data/dataset.h"
 #include "data/sample_reader.h"
@@ -53,8 +54,9 @@ void register_add(CLI::App& app, Context& ctx) {
       "once.\n"
       "One `kiln add` is all or nothing: if any file is bad, nothing is added.");
   cmd->callback([&ctx, label_opt] {
-    const Impulse impulse = load_impulse(ctx.project_dir);
-    Dataset dataset = Dataset::open(ctx.project_dir);
+    WriteSession session = open_write_session(ctx, "add", true);
+    const Impulse& impulse = session.impulse;
+    Dataset& dataset = session.dataset;
     Dataset::AddOptions opts;
     if (label_opt->count() > 0) opts.label = label;
     opts.category = category;
@@ -67,6 +69,7 @@ void register_add(CLI::App& app, Context& ctx) {
       bar->set(done);
     });
     if (bar) bar->finish();
+    session.generation->publish();
 
     std::map<std::string, std::map<std::string, int>> per_label;  // label -> category -> count
     for (const SampleRecord& s : r.samples) per_label[s.label][s.category]++;

@@ -12,6 +12,8 @@
 #include <cstring>
 
 #include "cli/commands.h"
+#include "cli/project_model.h"
+#include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/sample_reader.h"
@@ -23,44 +25,6 @@
 #include "train/classifier.h"
 
 namespace kiln::cli {
-
-namespace {
-
-struct ClassifyModel {
-  std::filesystem::path file;
-  std::vector<std::string> labels;
-};
-
-// The .tflite file to run and its labels.
-ClassifyModel pick_model(const ProjectPaths& paths, const std::string& kind) {
-  const std::filesystem::path imported = paths.out() / "imported.json";
-  if (std::filesystem::exists(imported) && !std::filesystem::exists(paths.model())) {
-    const nlohmann::json record = nlohmann::json::parse(read_file(imported));
-    ClassifyModel m{paths.out() / record.at("file").get<std::string>(),
-                    record.at("labels").get<std::vector<std::string>>()};
-    if (record.value("raw_output", false) || m.labels.empty()) {
-      throw Error(imported.string() +
-                  ": the imported model has raw outputs, not one score per label; kiln classify needs labels "
-                  "(import it again with --labels)");
-    }
-    if (!std::filesystem::exists(m.file))
-      throw Error(m.file.string() + ": missing (run `kiln import` again)");
-    return m;
-  }
-  if (!std::filesystem::exists(paths.model())) {
-    throw Error(paths.model().string() + ": no trained model (run `kiln train` first)");
-  }
-  ClassifyModel m;
-  m.file = kind == "float32" ? float_tflite_path(paths.out()) : int8_tflite_path(paths.out());
-  m.labels = load_model(paths.model()).labels;
-  if (!std::filesystem::exists(m.file)) {
-    throw Error(m.file.string() + ": missing (run `kiln train`, or `kiln quantize` to write it from " +
-                paths.model().string() + ")");
-  }
-  return m;
-}
-
-}  // namespace
 
 void register_classify(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("classify", "Classify a recording window by window with the trained model");
@@ -79,15 +43,20 @@ void register_classify(CLI::App& app, Context& ctx) {
       "on "
       "the device.");
   cmd->callback([&ctx] {
-    ProjectPaths paths{ctx.project_dir};
-    Impulse imp = load_impulse(paths.dir);
-    const ClassifyModel picked = pick_model(paths, model_kind);
-    const std::string bytes = read_file(picked.file);
-    NnRunner runner(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), picked.file.string());
+    const ReadSession session = open_read_session(ctx);
+    const Impulse& imp = session.impulse;
+    const ProjectModel model = load_project_model(session.paths, imp, session.dataset);
+    if (model.labels.empty()) {
+      throw Error((session.paths.out() / "imported.json").string() +
+                  ": the imported model has raw outputs, not one score per label; kiln classify needs labels "
+                  "(import it again with --labels)");
+    }
+    const TfliteFile tflite = model_tflite(session.paths, model, model_kind);
+    NnRunner runner(tflite.bytes, tflite.path.string());
     SampleData data = read_sample_file(file, imp.input);
     FeatureTable t = signal_features(data.values, imp, file);
-    if (runner.input_elements() != t.row_size() || runner.output_elements() != picked.labels.size()) {
-      throw Error(picked.file.string() +
+    if (runner.input_elements() != t.row_size() || runner.output_elements() != model.labels.size()) {
+      throw Error(tflite.path.string() +
                   ": the model does not fit the features kiln.toml now gives or its labels (retrain with "
                   "`kiln train`)");
     }
@@ -95,7 +64,7 @@ void register_classify(CLI::App& app, Context& ctx) {
     const nn::TensorInfo& out_info = runner.output_info();
     const bool int8_in = in_info.type == nn::kTypeInt8;
     const bool int8_out = out_info.type == nn::kTypeInt8;
-    const std::size_t classes = picked.labels.size();
+    const std::size_t classes = model.labels.size();
 
     // Per window: the input tensor (features quantised by the SDK for an int8 model), the raw output, the
     // dequantised scores.
@@ -127,21 +96,21 @@ void register_classify(CLI::App& app, Context& ctx) {
     nlohmann::json windows = nlohmann::json::array();
     if (!ctx.json) {
       std::printf("%8s  %-14s", "time", "top");
-      for (const auto& l : picked.labels) std::printf("  %10s", l.substr(0, 10).c_str());
+      for (const auto& l : model.labels) std::printf("  %10s", l.substr(0, 10).c_str());
       std::printf("\n");
     }
     for (std::size_t i = 0; i < t.windows.size(); ++i) {
       const float* sc = scores.data() + i * classes;
       std::size_t top = std::max_element(sc, sc + classes) - sc;
       bool uncertain = sc[top] < imp.test.uncertain_threshold;
-      std::string top_label = uncertain ? "uncertain" : picked.labels[top];
+      std::string top_label = uncertain ? "uncertain" : model.labels[top];
       if (ctx.json) {
         nlohmann::json s, q;
-        for (std::size_t c = 0; c < classes; ++c) s[picked.labels[c]] = sc[c];
+        for (std::size_t c = 0; c < classes; ++c) s[model.labels[c]] = sc[c];
         nlohmann::json win = {{"start_s", t.windows[i].start_s}, {"top", top_label}, {"scores", s}};
         if (int8_out) {
           for (std::size_t c = 0; c < classes; ++c)
-            q[picked.labels[c]] = static_cast<int>(scores_q[i * classes + c]);
+            q[model.labels[c]] = static_cast<int>(scores_q[i * classes + c]);
           win["scores_q"] = q;
         }
         windows.push_back(win);
@@ -153,10 +122,10 @@ void register_classify(CLI::App& app, Context& ctx) {
     }
     if (ctx.json) {
       nlohmann::json j = {{"file", file},
-                          {"model", picked.file.filename().string()},
+                          {"model", tflite.path.filename().string()},
                           {"window_ms", imp.input.window_size_ms},
                           {"increase_ms", imp.input.window_increase_ms},
-                          {"labels", picked.labels},
+                          {"labels", model.labels},
                           {"padded", !t.windows.empty() && t.windows[0].padded},
                           {"windows", windows}};
       if (int8_out)

@@ -2,9 +2,12 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/generation.h"
+#include "core/project_state.h"
 #include "data/dataset.h"
 #include "project/project.h"
 
@@ -12,14 +15,35 @@ namespace kiln::cli {
 namespace {
 
 // The dataset commands work on any project directory, also when kiln.toml has a mistake to fix, but never
-// create data/ in a directory that is not a project.
-Dataset open_project_dataset(const Context& ctx) {
+// create anything in a directory that is not a project.
+ProjectPaths project_paths(const Context& ctx) {
   ProjectPaths paths{ctx.project_dir};
   if (!std::filesystem::exists(paths.toml())) {
     throw Error(paths.toml().string() + ": not a Kiln project (no kiln.toml; create one with `kiln init " +
                 ctx.project_dir.string() + "`)");
   }
-  return Dataset::open(paths.dir);
+  return paths;
+}
+
+// Reads the dataset under the read lock.
+template <class Read>
+void read_dataset(const Context& ctx, Read&& read) {
+  const ProjectPaths paths = project_paths(ctx);
+  const ReadLock lock(paths.dir);
+  read(Dataset::open(paths.dir));
+}
+
+// Changes the dataset as one generation: the edit is published whole, or the project stays as it was.
+template <class Change>
+void change_dataset(const Context& ctx, std::string_view command, Change&& change) {
+  const ProjectPaths paths = project_paths(ctx);
+  const WriteLock lock(paths.dir, command);
+  Generation generation(paths.dir);
+  {
+    Dataset dataset = Dataset::open_for_update(paths.dir, generation);
+    change(dataset);
+  }
+  generation.publish();
 }
 
 // 4.2s, 3m 07.5s, 2h 05m 09s
@@ -165,11 +189,10 @@ void register_dataset(CLI::App& app, Context& ctx) {
   auto* list_category_opt =
       list->add_option("--category", list_category, "Only this set")->check(CLI::IsMember({"train", "test"}));
   list->callback([&ctx, list_label_opt, list_category_opt] {
-    Dataset dataset = open_project_dataset(ctx);
     std::optional<std::string> label, category;
     if (list_label_opt->count()) label = list_label;
     if (list_category_opt->count()) category = list_category;
-    print_list(dataset.list(label, category), ctx);
+    read_dataset(ctx, [&](const Dataset& dataset) { print_list(dataset.list(label, category), ctx); });
   });
 
   auto* relabel = cmd->add_subcommand("relabel", "Give samples another label");
@@ -178,8 +201,7 @@ void register_dataset(CLI::App& app, Context& ctx) {
   relabel->add_option("ID", relabel_ids, "Sample ids")->required();
   relabel->add_option("--label", relabel_label, "The new label")->required();
   relabel->callback([&ctx] {
-    Dataset dataset = open_project_dataset(ctx);
-    dataset.relabel(relabel_ids, relabel_label);
+    change_dataset(ctx, "dataset relabel", [](Dataset& d) { d.relabel(relabel_ids, relabel_label); });
     print_change(ctx, "relabeled", relabel_ids, " as '" + relabel_label + "'", {{"label", relabel_label}});
   });
 
@@ -191,8 +213,7 @@ void register_dataset(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::IsMember({"train", "test"}));
   move->callback([&ctx] {
-    Dataset dataset = open_project_dataset(ctx);
-    dataset.move(move_ids, move_category);
+    change_dataset(ctx, "dataset move", [](Dataset& d) { d.move(move_ids, move_category); });
     print_change(ctx, "moved", move_ids, " to " + move_category, {{"category", move_category}});
   });
 
@@ -201,14 +222,13 @@ void register_dataset(CLI::App& app, Context& ctx) {
   static std::vector<std::int64_t> remove_ids;
   remove->add_option("ID", remove_ids, "Sample ids")->required();
   remove->callback([&ctx] {
-    Dataset dataset = open_project_dataset(ctx);
-    dataset.remove(remove_ids);
+    change_dataset(ctx, "dataset remove", [](Dataset& d) { d.remove(remove_ids); });
     print_change(ctx, "removed", remove_ids, "", {{"removed", true}});
   });
 
   cmd->callback([&ctx, cmd] {
     if (!cmd->get_subcommands().empty()) return;  // a subcommand did the work
-    print_summary(open_project_dataset(ctx), ctx);
+    read_dataset(ctx, [&](const Dataset& dataset) { print_summary(dataset, ctx); });
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/dataset.h"
@@ -107,23 +108,24 @@ void register_demo(CLI::App& app, Context& ctx) {
     }
     Context pctx = ctx;
     pctx.project_dir = project;
-    Impulse imp = load_impulse(project);
 
     // 3. Ingest: labels from the folder names (alarm/, noise/), 90:10 split from the content hash.
     t = std::chrono::steady_clock::now();
     if (!ctx.json) std::printf("== 2/6 kiln add %s\n", recordings.string().c_str());
-    Dataset dataset = Dataset::open(project);
+    WriteSession session = open_write_session(pctx, "demo", true);
     Dataset::AddOptions opts;
     opts.category = "split";
-    opts.test_ratio = imp.dataset.test_ratio;
+    opts.test_ratio = session.impulse.dataset.test_ratio;
     {
       Progress bar("ingest", 0, ctx.quiet);
-      Dataset::AddResult r = dataset.add({recordings / "alarm", recordings / "noise"}, opts, imp.input,
-                                         [&](std::size_t done, std::size_t total) {
-                                           bar.set_total(total);
-                                           bar.set(done);
-                                         });
+      Dataset::AddResult r =
+          session.dataset.add({recordings / "alarm", recordings / "noise"}, opts, session.impulse.input,
+                              [&](std::size_t done, std::size_t total) {
+                                bar.set_total(total);
+                                bar.set(done);
+                              });
       bar.finish();
+      session.generation->publish();
       if (!ctx.json) std::printf("added %d samples (%d already present)\n", r.added, r.duplicates);
     }
     double t_add = seconds_since(t);

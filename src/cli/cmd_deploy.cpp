@@ -2,11 +2,11 @@
 // and speed on a Cortex-M4F next to the other engine's. kiln profile: only the measurement (both commands
 // share it, so they live together).
 #include <filesystem>
-#include <random>
 
 #include "cli/commands.h"
 #include "cli/impulse_export.h"
 #include "core/error.h"
+#include "core/project_state.h"
 #include "deploy/footprint.h"
 #include "deploy/library_writer.h"
 
@@ -44,24 +44,11 @@ nlohmann::json facts_json(const deploy::Library& lib, const deploy::Footprint& f
   return j;
 }
 
-// A temporary build directory that removes itself.
-struct WorkDir {
-  std::filesystem::path path;
-  WorkDir() {
-    path =
-        std::filesystem::temp_directory_path() / ("kiln-profile-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(path);
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
 // Builds both engines' libraries, measures them (unless !measure) and prints the table; returns the JSON.
-nlohmann::json profile_engines(const Context& ctx, const deploy::ImpulseExport& impulse, bool measure) {
-  const WorkDir work_dir;
-  const std::filesystem::path& work = work_dir.path;
+nlohmann::json profile_engines(const Context& ctx, const WriteSession& s,
+                               const deploy::ImpulseExport& impulse, bool measure) {
+  const ProjectTemp work_dir(s.paths.dir, "profile");  // removed even when interrupted
+  const std::filesystem::path& work = work_dir.path();
   std::vector<deploy::Library> libs;
   for (deploy::Engine e : {deploy::Engine::compiled, deploy::Engine::interpreter}) {
     libs.push_back(deploy::build_library(impulse, deploy::Format::cpp, e));
@@ -91,14 +78,15 @@ nlohmann::json profile_engines(const Context& ctx, const deploy::ImpulseExport& 
 nlohmann::json run_deploy(const Context& ctx, const DeployOptions& o) {
   const deploy::Format f = parse_format(o.format);
   const deploy::Engine e = parse_engine(o.engine);
-  const deploy::ImpulseExport impulse = impulse_export(ctx, o.model);
+  const WriteSession s = open_write_session(ctx, "deploy");
+  const deploy::ImpulseExport impulse = impulse_export(s, o.model);
   const deploy::Library lib = deploy::build_library(impulse, f, e);
   deploy::write_library(lib, o.out);
   if (!ctx.json) {
     std::printf("Wrote %s (%s, %s engine, %zu files): include \"kiln_impulse.h\", call kiln_run_impulse()\n",
                 o.out.c_str(), deploy::format_name(f), deploy::engine_name(e), lib.facts.files.size());
   }
-  nlohmann::json table = profile_engines(ctx, impulse, o.measure);
+  nlohmann::json table = profile_engines(ctx, s, impulse, o.measure);
   return {{"out", o.out},
           {"format", deploy::format_name(f)},
           {"engine", deploy::engine_name(e)},
@@ -145,8 +133,9 @@ void register_profile(CLI::App& app, Context& ctx) {
       "\nBuilds the library of both engines (compiled, interpreter), cross-compiles each for a Cortex-M4F "
       "with\narm-none-eabi-g++ and runs one inference under QEMU mps2-an386, counting instructions exactly.");
   cmd->callback([&ctx] {
-    const deploy::ImpulseExport impulse = impulse_export(ctx, model);
-    nlohmann::json table = profile_engines(ctx, impulse, true);
+    const WriteSession s = open_write_session(ctx, "profile");
+    const deploy::ImpulseExport impulse = impulse_export(s, model);
+    nlohmann::json table = profile_engines(ctx, s, impulse, true);
     if (ctx.json) std::printf("%s\n", nlohmann::json({{"engines", table}}).dump(2).c_str());
   });
 }

@@ -11,12 +11,14 @@
 namespace kiln::cli {
 namespace {
 
-// File-name-safe version of a sample name or label.
+// File-name-safe version of a sample name or label: one path component inside the folder it goes to (never
+// "." or "..", which would climb out of it).
 std::string safe_name(const std::string& s) {
   std::string out;
   for (char c : s)
     out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return out.empty() ? "_" : out;
+  if (out.find_first_not_of('.') == std::string::npos) out = "_" + out;
+  return out;
 }
 
 }  // namespace
@@ -31,15 +33,17 @@ void register_features(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"train", "test", "all"}))
       ->capture_default_str();
   cmd->add_option("--png", png_dir, "Also write a spectrogram PNG per window into DIR/<label>/");
-  cmd->add_option("--png-limit", png_limit, "At most this many PNGs per label (0 = all)");
+  cmd->add_option("--png-limit", png_limit, "At most this many PNGs per label (0 = all)")
+      ->check(CLI::NonNegativeNumber);
   cmd->footer(
       "\nFeatures are cached in out/features/, keyed by sample content and block parameters: a second run, "
       "or\n"
       "`kiln train`, reads them back. Changing a [dsp] or window setting recomputes only what changed.");
   cmd->callback([&ctx] {
-    Session s = open_session(ctx);
+    WriteSession s = open_write_session(ctx, "features");
     FeatureStats stats;
     FeatureTable t = split_features(s, category, ctx, &stats);
+    s.generation->publish();
     std::map<std::string, int> per_label;
     for (const auto& w : t.windows) per_label[w.label]++;
 

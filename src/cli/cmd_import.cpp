@@ -14,7 +14,10 @@
 #include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/file_read.h"
+#include "data/ingest_files.h"
 #include "data/sha256.h"
+#include "project/fingerprint.h"
 #include "quantize/nn_runner.h"
 #include "quantize/quantizer.h"
 #include "tflite/model_file.h"
@@ -42,7 +45,7 @@ std::vector<std::string> split_labels(const std::string& text) {
 
 nlohmann::json run_import(const Context& ctx, const std::string& model_path, const std::string& labels_opt,
                           bool raw_output) {
-  Session s = open_session(ctx);
+  WriteSession s = open_write_session(ctx, "import");
   const std::filesystem::path source(model_path);
   const tflite::ModelFile file(source);  // throws "FILE: not a usable .tflite model: <status>"
   const nn::Model& m = file.model();
@@ -78,7 +81,8 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
     labels = split_labels(labels_opt);
     std::set<std::string> seen;
     for (const auto& l : labels) {
-      if (l.empty() || !seen.insert(l).second) {
+      check_label(l);
+      if (!seen.insert(l).second) {
         throw Error("--labels " + labels_opt + ": labels must be non-empty and distinct");
       }
     }
@@ -98,7 +102,7 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
                 "); pass --labels in the model's output order");
   }
 
-  const std::string bytes = read_file(source);
+  const std::string bytes = read_file(source, tflite::kMaxModelFileBytes);
   // sdk/nn must also plan and bind it, as `kiln test` will.
   NnRunner runner(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), model_path);
 
@@ -114,12 +118,15 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
                            {"input_type", tflite::tensor_type_name(in.type)},
                            {"file", target.filename().string()},
                            {"input_shape", in_dims},
-                           {"output_shape", out_dims}};
-  std::filesystem::create_directories(s.paths.out());
-  write_file_atomic(target, bytes);
-  std::filesystem::remove(other);
-  std::filesystem::remove(s.paths.model());
-  write_file_atomic(s.paths.out() / "imported.json", record.dump(2) + "\n");
+                           {"output_shape", out_dims},
+                           {"fingerprint", model_fingerprint(s.impulse, labels)}};
+  // One generation: the model file, its record and the removal of the trained model's files.
+  Generation& gen = *s.generation;
+  gen.write(target, bytes);
+  gen.remove(other);
+  gen.remove(s.paths.model());
+  gen.write(s.paths.out() / "imported.json", record.dump(2) + "\n");
+  gen.publish();
 
   if (!ctx.json) {
     const std::string outputs = raw_output ? std::to_string(elements(out_dims)) + " raw outputs"

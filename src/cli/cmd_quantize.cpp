@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/project_model.h"
 #include "cli/session.h"
 #include "core/error.h"
 #include "quantize/quantizer.h"
@@ -11,11 +12,12 @@
 namespace kiln::cli {
 
 nlohmann::json run_quantize(const Context& ctx, bool per_tensor) {
-  Session s = open_session(ctx);
+  WriteSession s = open_write_session(ctx, "quantize");
   if (!std::filesystem::exists(s.paths.model())) {
     throw Error(s.paths.model().string() + ": no trained model (run `kiln train` first)");
   }
-  ClassifierModel model = load_model(s.paths.model());
+  // Calibrating on features the model was not trained for would give a wrong int8 model.
+  ClassifierModel model = *load_project_model(s.paths, s.impulse, s.dataset).trained;
   FeatureTable t = split_features(s, "train", ctx);
   if (t.windows.empty()) {
     throw Error(s.paths.data().string() +
@@ -33,7 +35,11 @@ nlohmann::json run_quantize(const Context& ctx, bool per_tensor) {
   QuantizeOptions options;
   options.per_channel = !per_tensor;
   TfliteModels models = export_tflite(model, fs, options);
-  write_tflite(s.paths.out(), models);
+  // The model records which .tflite files belong to it: it is rewritten with them, as one generation.
+  record_tflite_hashes(model, models.float32, models.int8);
+  save_model(s.generation->stage(s.paths.model()), model);
+  write_tflite(*s.generation, s.paths.out(), models);
+  s.generation->publish();
   nlohmann::json summary = {{"float32", float_tflite_path(s.paths.out()).string()},
                             {"int8", int8_tflite_path(s.paths.out()).string()},
                             {"float32_bytes", models.float32.size()},

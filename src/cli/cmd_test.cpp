@@ -10,6 +10,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "cli/project_model.h"
 #include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -25,7 +26,7 @@ namespace {
 constexpr int kExamplesPerLabel = 3;
 constexpr size_t kMaxMisclassified = 40;
 
-std::vector<ReportInput::DatasetRow> dataset_rows(const Session& s, const FeatureTable& train,
+std::vector<ReportInput::DatasetRow> dataset_rows(const WriteSession& s, const FeatureTable& train,
                                                   const FeatureTable& test) {
   std::map<std::pair<std::string, std::string>, ReportInput::DatasetRow> rows;
   for (const auto& r : s.dataset.list()) {
@@ -43,22 +44,6 @@ std::vector<ReportInput::DatasetRow> dataset_rows(const Session& s, const Featur
   return out;
 }
 
-// The bytes of a .tflite file next to the model; it must exist and be no older than the model.
-std::vector<std::uint8_t> tflite_file(const std::filesystem::path& path, const std::filesystem::path& model) {
-  if (!std::filesystem::exists(path)) {
-    throw Error(path.string() + ": missing (run `kiln quantize` to write it from " + model.string() + ")");
-  }
-  if (std::filesystem::last_write_time(path) < std::filesystem::last_write_time(model)) {
-    throw Error(path.string() + ": older than " + model.string() + " (run `kiln quantize`)");
-  }
-  const std::string bytes = read_file(path);
-  return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
-}
-
-std::uintmax_t i8_bytes(const std::filesystem::path& path) {
-  return std::filesystem::file_size(path);
-}
-
 std::string now_utc() {
   std::time_t t = std::time(nullptr);
   char buf[64];
@@ -67,7 +52,7 @@ std::string now_utc() {
 }
 
 // What every report holds: the impulse, the dataset, example spectrograms per label.
-ReportInput report_base(const Session& s, const FeatureTable& train, const FeatureTable& test) {
+ReportInput report_base(const WriteSession& s, const FeatureTable& train, const FeatureTable& test) {
   ReportInput in;
   in.project_name = s.impulse.name;
   in.generated_at = now_utc();
@@ -110,19 +95,17 @@ void add_misclassified(ReportInput& in, const FeatureTable& test, const std::vec
 
 // An imported model (`kiln import`, out/imported.json): just that .tflite file, labels from imported.json;
 // the report and metrics hold one model.
-nlohmann::json run_test_imported(const Session& s, const Context& ctx,
-                                 const std::filesystem::path& record_path) {
-  const nlohmann::json record = nlohmann::json::parse(read_file(record_path));
-  const std::vector<std::string> labels = record.at("labels").get<std::vector<std::string>>();
+nlohmann::json run_test_imported(WriteSession& s, const Context& ctx, const ProjectModel& pm) {
+  const std::filesystem::path record_path = s.paths.out() / "imported.json";
+  const nlohmann::json& record = pm.imported;
+  const std::vector<std::string>& labels = pm.labels;
   if (record.value("raw_output", false) || labels.empty()) {
     throw Error(record_path.string() +
                 ": the imported model has raw outputs, not one score per label; kiln test needs labels "
                 "(import it again with --labels)");
   }
-  const std::filesystem::path file = s.paths.out() / record.at("file").get<std::string>();
-  if (!std::filesystem::exists(file)) {
-    throw Error(file.string() + ": missing (run `kiln import` again)");
-  }
+  const TfliteFile model_file = model_tflite(s.paths, pm, "");
+  const std::filesystem::path& file = model_file.path;
   FeatureTable test = split_features(s, "test", ctx);
   if (test.windows.empty()) {
     throw Error(s.paths.data().string() +
@@ -137,8 +120,8 @@ nlohmann::json run_test_imported(const Session& s, const Context& ctx,
     }
     truth.push_back(static_cast<int>(it - labels.begin()));
   }
-  const std::string bytes = read_file(file);
-  NnRunner runner(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), file.string());
+  const std::vector<std::uint8_t>& bytes = model_file.bytes;
+  NnRunner runner(bytes, file.string());
   if (runner.input_elements() != test.row_size() || runner.output_elements() != labels.size()) {
     throw Error(file.string() +
                 ": does not fit the impulse's features or the labels (run `kiln import` again)");
@@ -152,7 +135,7 @@ nlohmann::json run_test_imported(const Session& s, const Context& ctx,
       {"file", file.filename().string()},     {"imported", true},    {"source", record.value("source", "")},
       {"sha256", record.value("sha256", "")}, {"input_type", title}, {"bytes", bytes.size()},
       {"arena_bytes", runner.arena_bytes()}};
-  write_file_atomic(s.paths.metrics(), metrics.dump(2) + "\n");
+  s.generation->write(s.paths.metrics(), metrics.dump(2) + "\n");
 
   FeatureTable train = split_features(s, "train", ctx);
   ReportInput in = report_base(s, train, test);
@@ -163,7 +146,8 @@ nlohmann::json run_test_imported(const Session& s, const Context& ctx,
   in.metrics = m;
   in.metrics_title = title + " (imported)";
   add_misclassified(in, test, truth, scores, labels);
-  write_file_atomic(s.paths.report(), render_html_report(in));
+  s.generation->write(s.paths.report(), render_html_report(in));
+  s.generation->publish();
 
   if (!ctx.json) {
     const bool color = ::isatty(STDOUT_FILENO) != 0;
@@ -180,42 +164,29 @@ nlohmann::json run_test_imported(const Session& s, const Context& ctx,
 }  // namespace
 
 nlohmann::json run_test(const Context& ctx) {
-  Session s = open_session(ctx);
-  if (const auto imported = s.paths.out() / "imported.json";
-      std::filesystem::exists(imported) && !std::filesystem::exists(s.paths.model())) {
-    // (a model.kmodel beside imported.json was trained after the import: that one is tested)
-    return run_test_imported(s, ctx, imported);
-  }
-  if (!std::filesystem::exists(s.paths.model())) {
-    throw Error(s.paths.model().string() + ": no trained model (run `kiln train` first)");
-  }
-  ClassifierModel model = load_model(s.paths.model());
+  WriteSession s = open_write_session(ctx, "test");
+  // Before any work: a model that no longer fits the project is refused, and nothing is computed.
+  const ProjectModel pm = load_project_model(s.paths, s.impulse, s.dataset);
+  if (!pm.imported.is_null()) return run_test_imported(s, ctx, pm);
+  const ClassifierModel& model = *pm.trained;
+  const TfliteFile f32_file = model_tflite(s.paths, pm, "float32");
+  const TfliteFile i8_file = model_tflite(s.paths, pm, "int8");
   FeatureTable test = split_features(s, "test", ctx);
   if (test.windows.empty()) {
     throw Error(s.paths.data().string() +
                 ": no test windows (add samples with `kiln add --category test`, or " +
                 "`--category split`)");
   }
-  if (model.input_shape != test.shape) {
-    throw Error(s.paths.model().string() +
-                ": the model was trained on features of another shape than kiln.toml " +
-                "now gives (retrain with `kiln train`)");
-  }
   std::vector<int> truth;
   for (const auto& w : test.windows) {
     auto it = std::find(model.labels.begin(), model.labels.end(), w.label);
-    if (it == model.labels.end()) {
-      throw Error(s.paths.model().string() + ": test label '" + w.label +
-                  "' is unknown to the model (retrain with `kiln train`)");
-    }
-    truth.push_back(static_cast<int>(it - model.labels.begin()));
+    truth.push_back(
+        static_cast<int>(it - model.labels.begin()));  // the fingerprint check ensures it is there
   }
   // Both models run on sdk/nn, the kernels the device runs. The float32 file must agree with libtorch (the
-  // model as trained); a larger difference means a stale or foreign file.
-  NnRunner f32(tflite_file(float_tflite_path(s.paths.out()), s.paths.model()),
-               float_tflite_path(s.paths.out()).string());
-  NnRunner i8(tflite_file(int8_tflite_path(s.paths.out()), s.paths.model()),
-              int8_tflite_path(s.paths.out()).string());
+  // model as trained).
+  NnRunner f32(f32_file.bytes, f32_file.path.string());
+  NnRunner i8(i8_file.bytes, i8_file.path.string());
   for (const NnRunner* r : {&f32, &i8}) {
     if (r->input_elements() != test.row_size() || r->output_elements() != model.labels.size()) {
       throw Error(s.paths.out().string() + ": the .tflite models do not fit " + s.paths.model().string() +
@@ -240,13 +211,13 @@ nlohmann::json run_test(const Context& ctx) {
   nlohmann::json metrics = metrics_to_json(m);
   metrics["model"] = {{"dataset_hash", model.metadata.value("dataset_hash", "")},
                       {"best_epoch", model.metadata.value("best_epoch", 0)},
-                      {"float32_file", float_tflite_path(s.paths.out()).filename().string()},
+                      {"float32_file", f32_file.path.filename().string()},
                       {"float32_max_difference_from_libtorch", max_difference}};
   metrics["int8"] = metrics_to_json(m8);
-  metrics["int8"]["model"] = {{"file", int8_tflite_path(s.paths.out()).filename().string()},
-                              {"bytes", i8_bytes(int8_tflite_path(s.paths.out()))},
+  metrics["int8"]["model"] = {{"file", i8_file.path.filename().string()},
+                              {"bytes", i8_file.bytes.size()},
                               {"arena_bytes", i8.arena_bytes()}};
-  write_file_atomic(s.paths.metrics(), metrics.dump(2) + "\n");
+  s.generation->write(s.paths.metrics(), metrics.dump(2) + "\n");
 
   // The report: dataset summary, examples, training curves, confusion matrix, misclassified windows.
   FeatureTable train = split_features(s, "train", ctx);
@@ -254,19 +225,25 @@ nlohmann::json run_test(const Context& ctx) {
   in.impulse_summary["Learning block"] =
       s.impulse.learn.block + ", " + std::to_string(model.layers.size()) + " layers";
   if (std::filesystem::exists(s.paths.history())) {
-    for (const auto& e : nlohmann::json::parse(read_file(s.paths.history()))) {
-      in.history.push_back({e["epoch"].get<int>(), e["loss"].get<double>(), e["accuracy"].get<double>(),
-                            e["val_loss"].is_number() ? e["val_loss"].get<double>() : NAN,
-                            e["val_accuracy"].is_number() ? e["val_accuracy"].get<double>() : NAN});
+    try {
+      for (const auto& e : nlohmann::json::parse(read_file(s.paths.history()))) {
+        in.history.push_back({e.at("epoch").get<int>(), e.at("loss").get<double>(),
+                              e.at("accuracy").get<double>(),
+                              e["val_loss"].is_number() ? e["val_loss"].get<double>() : NAN,
+                              e["val_accuracy"].is_number() ? e["val_accuracy"].get<double>() : NAN});
+      }
+    } catch (const nlohmann::json::exception&) {
+      throw Error(s.paths.history().string() + ": unreadable training history (run `kiln train` again)");
     }
   }
-  in.impulse_summary["int8 model"] = std::to_string(i8_bytes(int8_tflite_path(s.paths.out()))) +
-                                     " bytes, arena " + std::to_string(i8.arena_bytes()) + " bytes";
+  in.impulse_summary["int8 model"] =
+      std::to_string(i8_file.bytes.size()) + " bytes, arena " + std::to_string(i8.arena_bytes()) + " bytes";
   in.metrics = m;
   in.metrics_title = "float32";
   in.compared = {{"int8", m8}};
   add_misclassified(in, test, truth, scores, model.labels);
-  write_file_atomic(s.paths.report(), render_html_report(in));
+  s.generation->write(s.paths.report(), render_html_report(in));
+  s.generation->publish();
 
   if (!ctx.json) {
     const bool color = ::isatty(STDOUT_FILENO) != 0;

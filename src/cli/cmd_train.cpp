@@ -5,9 +5,10 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/project_model.h"
 #include "cli/session.h"
-#include "core/atomic_file.h"
 #include "core/error.h"
+#include "project/fingerprint.h"
 #include "project/impulse_toml.h"
 #include "quantize/quantizer.h"
 #include "train/classifier.h"
@@ -15,7 +16,7 @@
 namespace kiln::cli {
 
 nlohmann::json run_train(const Context& ctx) {
-  Session s = open_session(ctx);
+  WriteSession s = open_write_session(ctx, "train");
   // Labels: every label in the dataset, sorted, so test-only labels still get an output (and show up as
   // errors).
   std::vector<std::string> labels = s.dataset.labels();
@@ -70,6 +71,7 @@ nlohmann::json run_train(const Context& ctx) {
   // What the model was made from: enough to tell whether it is stale and to reproduce it.
   model.metadata["dataset_hash"] = s.dataset.content_hash();
   model.metadata["impulse_toml"] = impulse_to_toml(s.impulse);
+  model.metadata["fingerprint"] = model_fingerprint(s.impulse, labels);
   model.metadata["feature_shape"] = t.shape;
   model.metadata["training_windows"] = t.windows.size();
   model.metadata["training"] = {{"epochs", s.impulse.train.epochs},
@@ -77,15 +79,20 @@ nlohmann::json run_train(const Context& ctx) {
                                 {"batch_size", s.impulse.train.batch_size},
                                 {"validation_split", s.impulse.train.validation_split},
                                 {"seed", s.impulse.train.seed},
-                                {"threads", s.impulse.train.threads}};
+                                {"threads", s.impulse.train.threads},
+                                {"class_weights", s.impulse.train.class_weights}};
   // Quantization is cheap next to training: both .tflite files are written with the model (calibrated on the
   // same training features), so `kiln test` can compare float32 and int8 on the device kernels.
   TfliteModels tflite = export_tflite(model, fs);
-  save_model(s.paths.model(), model);
-  write_file_atomic(s.paths.history(), history.dump(2) + "\n");
-  write_tflite(s.paths.out(), tflite);
-  // The project's own model is the learning block again: a model brought in by `kiln import` no longer is.
-  std::filesystem::remove(s.paths.out() / "imported.json");
+  record_tflite_hashes(model, tflite.float32, tflite.int8);
+  // One generation: the model, its .tflite files, the history and the features computed on the way appear
+  // together or not at all. The project's own model is the learning block again: an imported one is not.
+  Generation& gen = *s.generation;
+  save_model(gen.stage(s.paths.model()), model);
+  gen.write(s.paths.history(), history.dump(2) + "\n");
+  write_tflite(gen, s.paths.out(), tflite);
+  gen.remove(s.paths.out() / "imported.json");
+  gen.publish();
 
   nlohmann::json summary = {{"model", s.paths.model().string()},
                             {"labels", labels},

@@ -1,9 +1,37 @@
 // kiln: the command-line front end. Every subcommand is registered from its own cmd_*.cpp.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "core/closest_name.h"
 #include "core/error.h"
+#include "core/escape.h"
+
+namespace {
+
+// The first word that is not a global option or its value, when it names no command: CLI11 would only say
+// "A subcommand is required".
+std::string unknown_command(CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-C" || a == "--project") {
+      ++i;  // its value
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->check_name(a)) return "";
+    }
+    return a;
+  }
+  return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Results go to stdout, progress to stderr: line-buffer stdout so the two interleave in order in a log
@@ -35,17 +63,31 @@ int main(int argc, char** argv) {
   kiln::cli::register_deploy(app, ctx);
   kiln::cli::register_profile(app, ctx);
 
+  if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
+    std::vector<std::string> names;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+      names.push_back(sub->get_name());
+    std::fprintf(stderr, "kiln: error: unknown command '%s'%s; see `kiln --help`\n",
+                 kiln::terminal_line(unknown, 100).c_str(), kiln::did_you_mean(unknown, names).c_str());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; a usage error exits 2, like most Unix tools (CLI11's own codes are >100).
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const kiln::Error& e) {
-    std::fprintf(stderr, "kiln: error: %s\n", e.what());
+    // One line, whatever the message quotes (a label with a newline, a file's bytes).
+    std::fprintf(stderr, "kiln: error: %s\n", kiln::terminal_line(e.what()).c_str());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "kiln: internal error: %s\n", e.what());
+    std::fprintf(stderr, "kiln: internal error: %s\n", kiln::terminal_line(e.what()).c_str());
     return 3;
+  }
+  // Results that did not reach stdout (a full disk, a closed pipe) are a failure, not a success.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr, "kiln: error: stdout: cannot write the output (%s)\n", std::strerror(errno));
+    return 1;
   }
   return 0;
 }

@@ -3,13 +3,33 @@
 #include <thread>
 
 #include "cli/progress.h"
+#include "core/error.h"
 
 namespace kiln::cli {
 
-Session open_session(const Context& ctx) {
-  ProjectPaths paths{ctx.project_dir};
+void require_project(const ProjectPaths& paths) {
+  std::error_code ec;
+  if (!std::filesystem::exists(paths.toml(), ec))
+    load_impulse(paths.dir);  // throws the "not a project" error
+}
+
+WriteSession open_write_session(const Context& ctx, std::string_view command, bool update_dataset) {
+  const ProjectPaths paths{ctx.project_dir};
+  require_project(paths);
+  auto lock = std::make_unique<WriteLock>(paths.dir, command);
+  auto generation = std::make_unique<Generation>(paths.dir);
   Impulse impulse = load_impulse(paths.dir);
-  return Session{paths, impulse, Dataset::open(paths.dir)};
+  Dataset dataset =
+      update_dataset ? Dataset::open_for_update(paths.dir, *generation) : Dataset::open(paths.dir);
+  return WriteSession{std::move(lock), std::move(generation), paths, std::move(impulse), std::move(dataset)};
+}
+
+ReadSession open_read_session(const Context& ctx) {
+  const ProjectPaths paths{ctx.project_dir};
+  require_project(paths);
+  auto lock = std::make_unique<ReadLock>(paths.dir);
+  Impulse impulse = load_impulse(paths.dir);
+  return ReadSession{std::move(lock), paths, std::move(impulse), Dataset::open(paths.dir)};
 }
 
 int feature_threads() {
@@ -17,7 +37,7 @@ int feature_threads() {
   return n == 0 ? 1 : static_cast<int>(n);
 }
 
-FeatureTable split_features(const Session& s, const std::string& category, const Context& ctx,
+FeatureTable split_features(const WriteSession& s, const std::string& category, const Context& ctx,
                             FeatureStats* stats) {
   std::vector<SampleRecord> samples;
   for (const auto& r : s.dataset.list()) {
@@ -25,7 +45,7 @@ FeatureTable split_features(const Session& s, const std::string& category, const
   }
   Progress bar("features " + category, samples.size(), ctx.quiet);
   FeatureTable t = dataset_features(
-      s.dataset, samples, s.impulse, s.paths.feature_cache(), feature_threads(),
+      s.dataset, samples, s.impulse, s.paths.feature_cache(), s.generation.get(), feature_threads(),
       [&](std::size_t done, std::size_t) { bar.set(done); }, stats);
   bar.finish();
   return t;

@@ -1,27 +1,51 @@
-// What most commands start with: the project's paths, its impulse (validated kiln.toml) and its dataset, plus
-// the features of one split with a progress bar.
+// What most commands start with: the project's paths, its impulse (validated kiln.toml), its dataset and
+// the locks and generation (core/project_state.h, core/generation.h) that keep the project whole.
+//
+// A command that writes opens a WriteSession: it holds the project's write lock for its whole run, stages
+// every file it writes in `generation`, and publishes it once at the end, so a failure or a kill leaves the
+// project as it was. A command that only reads opens a ReadSession.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "cli/context.h"
+#include "core/generation.h"
+#include "core/project_state.h"
 #include "data/dataset.h"
 #include "impulse/features.h"
 #include "project/project.h"
 
 namespace kiln::cli {
 
-struct Session {
+struct WriteSession {
+  // Declaration order is destruction order reversed: the dataset goes first, the lock last.
+  std::unique_ptr<WriteLock> lock;
+  std::unique_ptr<Generation> generation;
+  ProjectPaths paths;
+  Impulse impulse;
+  Dataset dataset;  // read-only view unless opened with `update_dataset`
+};
+
+// `command` names the command in the message another command gets while this one runs. With
+// `update_dataset`, the dataset's changes are staged in the generation too.
+WriteSession open_write_session(const Context& ctx, std::string_view command, bool update_dataset = false);
+
+struct ReadSession {
+  std::unique_ptr<ReadLock> lock;
   ProjectPaths paths;
   Impulse impulse;
   Dataset dataset;
 };
+ReadSession open_read_session(const Context& ctx);
 
-Session open_session(const Context& ctx);
+// The project's kiln.toml must exist before any lock is taken, so that a mistyped -C creates nothing.
+void require_project(const ProjectPaths& paths);
 
 // Features of every window of the samples in `category` ("train", "test" or "all"), from the cache when
-// possible.
-FeatureTable split_features(const Session& s, const std::string& category, const Context& ctx,
+// possible (new cache entries are staged in the session's generation).
+FeatureTable split_features(const WriteSession& s, const std::string& category, const Context& ctx,
                             FeatureStats* stats = nullptr);
 
 // Worker threads for feature extraction: the machine's cores, at least 1.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/generation.h"
 #include "data/hash_split.h"
 #include "data/ingest_files.h"
 #include "data/sample_hash.h"
@@ -71,7 +72,7 @@ std::string utc_now() {
   return buf;
 }
 
-void migrate(SqliteDb& db) {
+std::int64_t schema_version(const SqliteDb& db) {
   SqliteStatement q = db.prepare("PRAGMA user_version");
   q.step();
   const std::int64_t version = q.column_int64(0);
@@ -80,7 +81,11 @@ void migrate(SqliteDb& db) {
                 " was written by a newer Kiln (this one reads version " + std::to_string(kSchemaVersion) +
                 ")");
   }
-  if (version == kSchemaVersion) return;
+  return version;
+}
+
+void migrate(SqliteDb& db) {
+  if (schema_version(db) == kSchemaVersion) return;
   SqliteTransaction tx(db);
   db.exec(kSchemaV1);
   tx.commit();
@@ -88,18 +93,38 @@ void migrate(SqliteDb& db) {
 
 }  // namespace
 
-Dataset::Dataset(fs::path data_dir, SqliteDb db)
-    : data_dir_(std::move(data_dir)), db_(std::move(db)), store_(data_dir_ / "samples") {}
+Dataset::Dataset(fs::path data_dir, SqliteDb db, Generation* generation)
+    : data_dir_(std::move(data_dir)), db_(std::move(db)), store_(data_dir_ / "samples", generation) {}
 
 Dataset Dataset::open(const fs::path& project_dir) {
   std::error_code ec;
   if (!fs::is_directory(project_dir, ec)) throw Error(project_dir.string() + ": no such project directory");
-  fs::path data_dir = project_dir / "data";
-  fs::create_directories(data_dir / "samples", ec);
-  if (ec) throw Error((data_dir / "samples").string() + ": cannot create folder (" + ec.message() + ")");
-  SqliteDb db = SqliteDb::open(data_dir / "kiln.db");
-  migrate(db);
-  return Dataset(data_dir, std::move(db));
+  const fs::path data_dir = project_dir / "data", index = data_dir / "kiln.db";
+  if (!fs::exists(index, ec)) {
+    SqliteDb empty = SqliteDb::memory(index);
+    migrate(empty);
+    return Dataset(data_dir, std::move(empty), nullptr);
+  }
+  // Read-write without creating: SQLite may need to roll back a journal an older Kiln left. Nothing here
+  // writes to it; an index of an older schema is migrated in a copy in memory.
+  SqliteDb db = SqliteDb::open(index, false);
+  if (schema_version(db) < kSchemaVersion) {
+    SqliteDb copy = SqliteDb::memory(index);
+    db.copy_into(copy);
+    migrate(copy);
+    return Dataset(data_dir, std::move(copy), nullptr);
+  }
+  return Dataset(data_dir, std::move(db), nullptr);
+}
+
+Dataset Dataset::open_for_update(const fs::path& project_dir, Generation& generation) {
+  std::error_code ec;
+  if (!fs::is_directory(project_dir, ec)) throw Error(project_dir.string() + ": no such project directory");
+  const fs::path data_dir = project_dir / "data", index = data_dir / "kiln.db";
+  SqliteDb staged = SqliteDb::open(generation.stage(index), true, index);
+  if (fs::exists(index, ec)) SqliteDb::open(index, false).copy_into(staged);
+  migrate(staged);
+  return Dataset(data_dir, std::move(staged), &generation);
 }
 
 Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOptions& options,
@@ -115,9 +140,8 @@ Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOpt
   if (progress) progress(0, files.size());
 
   AddResult result;
-  std::vector<std::string> written;  // sample files this call created: removed again if it fails
   SqliteTransaction tx(db_);
-  try {
+  {
     SqliteStatement exists = db_.prepare("SELECT 1 FROM samples WHERE hash = ?");
     SqliteStatement insert = db_.prepare(
         "INSERT INTO samples (hash, name, source_path, label, category, axes, frequency, length, axis_names, "
@@ -134,10 +158,7 @@ Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOpt
       if (present || !seen.insert(hash).second) {
         ++result.duplicates;
       } else {
-        if (!store_.has(hash, data.values.size())) {
-          store_.write(hash, data.values);
-          written.push_back(hash);
-        }
+        if (!store_.has(hash, data.values.size())) store_.write(hash, data.values);
         SampleRecord r;
         r.hash = hash;
         r.name = file.path.filename().string();
@@ -162,9 +183,6 @@ Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOpt
       if (progress) progress(i + 1, files.size());
     }
     tx.commit();
-  } catch (...) {
-    for (const std::string& hash : written) store_.remove(hash);
-    throw;
   }
   return result;
 }
@@ -256,7 +274,6 @@ void Dataset::remove(const std::vector<std::int64_t>& ids) {
     }
     tx.commit();
   }
-  // After the commit: a crash here leaves an unused sample file behind, never a row without its file.
   SqliteStatement used = db_.prepare("SELECT 1 FROM samples WHERE hash = ?");
   for (const std::string& hash : hashes) {
     used.bind(1, hash);

@@ -1,8 +1,10 @@
 // A project's dataset: sample files stored by content hash in data/samples/ and one row per sample in the
 // SQLite index data/kiln.db (label, train/test category, axes, frequency, length, where it came from).
 //
-// Every change is one transaction: `add` either adds all its files or nothing (sample files it wrote are
-// removed again), and relabel/move/remove change all the ids they get or none.
+// A dataset opened with open() only reads: it creates nothing, and a project without an index has an empty
+// dataset. One opened with open_for_update() works on a copy of the index staged in a Generation
+// (core/generation.h), with its sample files staged there too: the changes become the project's when the
+// command publishes the generation, all at once, or not at all.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,8 @@
 #include "project/impulse.h"
 
 namespace kiln {
+
+class Generation;
 
 struct SampleRecord {
   std::int64_t id = 0;
@@ -37,9 +41,11 @@ struct SampleRecord {
 
 class Dataset {
  public:
-  // Opens the dataset of the project in `project_dir` (which must exist), creating data/, data/samples/ and
-  // data/kiln.db when needed. Throws kiln::Error for an index written by a newer Kiln.
+  // Opens the dataset of the project in `project_dir` (which must exist) for reading. Throws kiln::Error
+  // for an index written by a newer Kiln.
   static Dataset open(const std::filesystem::path& project_dir);
+  // Opens it for changes, staged in `generation` (which must outlive the Dataset).
+  static Dataset open_for_update(const std::filesystem::path& project_dir, Generation& generation);
 
   struct AddOptions {
     std::optional<std::string> label;  // default: from the folder or file name (ingest_files.h)
@@ -75,11 +81,11 @@ class Dataset {
   // which data it was trained on.
   std::string content_hash() const;
 
-  const std::filesystem::path& index_path() const { return db_.path(); }
+  const std::filesystem::path& index_path() const { return db_.path(); }  // data/kiln.db
   std::filesystem::path samples_dir() const { return data_dir_ / "samples"; }
 
  private:
-  Dataset(std::filesystem::path data_dir, SqliteDb db);
+  Dataset(std::filesystem::path data_dir, SqliteDb db, Generation* generation);
   void require_ids(const std::vector<std::int64_t>& ids) const;
   std::filesystem::path data_dir_;
   SqliteDb db_;

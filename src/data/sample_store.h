@@ -9,21 +9,26 @@
 
 namespace kiln {
 
+class Generation;
+
 class SampleStore {
  public:
-  explicit SampleStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // `generation`: where writes and removals are staged (null for a read-only store).
+  SampleStore(std::filesystem::path dir, Generation* generation) : dir_(std::move(dir)), gen_(generation) {}
 
   std::filesystem::path path_for(const std::string& hash) const { return dir_ / (hash + ".f32"); }
-  // True when the file exists with exactly `values` floats (a complete earlier write).
+  // True when the file exists with exactly `values` floats (published, or staged in this generation).
   bool has(const std::string& hash, std::size_t values) const;
-  // Atomic (temporary file, fsync, rename): a crash leaves the complete file or none.
+  // Staged in the generation: the file appears when the generation is published.
   void write(const std::string& hash, const std::vector<float>& values) const;
   // Throws kiln::Error naming the file when it is missing or does not hold exactly `values` floats.
   std::vector<float> read(const std::string& hash, std::size_t values) const;
-  void remove(const std::string& hash) const;  // no error when already gone
+  void remove(const std::string& hash) const;  // staged; no error when already gone
 
  private:
+  std::filesystem::path current(const std::string& hash) const;
   std::filesystem::path dir_;
+  Generation* gen_;
 };
 
 }  // namespace kiln

@@ -4,18 +4,37 @@
 
 namespace kiln {
 
-SqliteDb SqliteDb::open(const std::filesystem::path& path) {
+SqliteDb SqliteDb::open_uri(const std::string& name, int flags, const std::filesystem::path& shown) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
   std::unique_ptr<sqlite3, Closer> db(raw);
   if (rc != SQLITE_OK) {
-    throw Error(path.string() + ": cannot open the dataset index (" +
+    throw Error(shown.string() + ": cannot open the dataset index (" +
                 (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)) + ")");
   }
   sqlite3_busy_timeout(raw, 10000);
   sqlite3_extended_result_codes(raw, 1);
-  return SqliteDb(std::move(db), path);
+  return SqliteDb(std::move(db), shown);
+}
+
+SqliteDb SqliteDb::open(const std::filesystem::path& path, bool create, const std::filesystem::path& shown) {
+  return open_uri(path.string(), SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+                  shown.empty() ? path : shown);
+}
+
+SqliteDb SqliteDb::memory(const std::filesystem::path& shown) {
+  return open_uri(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, shown);
+}
+
+void SqliteDb::copy_into(SqliteDb& other) const {
+  sqlite3_backup* b = sqlite3_backup_init(other.db_.get(), "main", db_.get(), "main");
+  if (!b)
+    throw Error(path_.string() + ": cannot copy the dataset index (" + sqlite3_errmsg(other.db_.get()) + ")");
+  const int rc = sqlite3_backup_step(b, -1);
+  sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE) {
+    throw Error(path_.string() + ": cannot copy the dataset index (" + sqlite3_errstr(rc) + ")");
+  }
 }
 
 void SqliteDb::exec(const std::string& sql) {

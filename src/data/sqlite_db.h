@@ -15,8 +15,14 @@ class SqliteStatement;
 
 class SqliteDb {
  public:
-  // Opens (creating if needed) the database file; waits up to 10 s for another process's write lock.
-  static SqliteDb open(const std::filesystem::path& path);
+  // Opens the database file (creating it when `create`); waits up to 10 s for another process's lock.
+  // Messages name `shown` (default: `path`), e.g. the index a staged copy will become.
+  static SqliteDb open(const std::filesystem::path& path, bool create = true,
+                       const std::filesystem::path& shown = {});
+  // A new in-memory database (messages name `shown`).
+  static SqliteDb memory(const std::filesystem::path& shown);
+  // Copies this database, as one consistent snapshot, into `other` (replacing its content).
+  void copy_into(SqliteDb& other) const;
 
   void exec(const std::string& sql);
   SqliteStatement prepare(const std::string& sql) const;
@@ -27,6 +33,7 @@ class SqliteDb {
   struct Closer {
     void operator()(sqlite3* db) const { sqlite3_close(db); }
   };
+  static SqliteDb open_uri(const std::string& uri, int flags, const std::filesystem::path& shown);
   SqliteDb(std::unique_ptr<sqlite3, Closer> db, std::filesystem::path path)
       : db_(std::move(db)), path_(std::move(path)) {}
   std::unique_ptr<sqlite3, Closer> db_;

@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/generation.h"
 #include "data/sha256.h"
 #include "impulse/dsp_block.h"
 #include "impulse/windowing.h"
@@ -51,6 +52,29 @@ SampleFeatures compute_sample(const std::vector<float>& data, const Impulse& imp
     out.values.insert(out.values.end(), f.begin(), f.end());
   }
   return out;
+}
+
+// Samples are converted to the impulse's frequency and axis count when they are added, so a kiln.toml
+// changed since then would silently reinterpret them.
+void check_stored_format(const Dataset& dataset, const std::vector<SampleRecord>& samples,
+                         const Impulse& imp) {
+  std::size_t other = 0;
+  const SampleRecord* first = nullptr;
+  for (const SampleRecord& s : samples) {
+    if (s.frequency != imp.input.frequency || s.axes != imp.input.axes) {
+      if (!first) first = &s;
+      ++other;
+    }
+  }
+  if (!first) return;
+  std::ostringstream m;
+  m << dataset.index_path().string() << ": " << other << " sample" << (other == 1 ? " was" : "s were")
+    << " added at " << first->frequency << " Hz with " << first->axes << " ax"
+    << (first->axes == 1 ? "is" : "es") << " (e.g. id " << first->id << ", " << first->name
+    << "), but kiln.toml's [input] now says " << imp.input.frequency << " Hz with " << imp.input.axes
+    << (imp.input.axes == 1 ? " axis" : " axes")
+    << "; set [input] back, or add the recordings again to a project with the new settings";
+  throw Error(m.str());
 }
 
 std::string serialize(const SampleFeatures& f, std::size_t row) {
@@ -132,9 +156,11 @@ FeatureTable signal_features(const std::vector<float>& interleaved, const Impuls
 }
 
 FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRecord>& samples,
-                              const Impulse& imp, const std::filesystem::path& cache_dir, int threads,
+                              const Impulse& imp, const std::filesystem::path& cache_dir,
+                              Generation* generation, int threads,
                               const std::function<void(std::size_t, std::size_t)>& progress,
                               FeatureStats* stats) {
+  check_stored_format(dataset, samples, imp);
   FeatureTable table;
   table.shape = window_feature_shape(imp);
   const std::size_t row = table.row_size();
@@ -151,13 +177,13 @@ FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRe
       std::size_t i = next++;
       if (i >= samples.size()) break;
       try {
-        std::filesystem::path path = cache_dir / (cache_key(samples[i], imp) + ".feat");
-        if (deserialize(path, row, &results[i])) {
+        const std::filesystem::path path = cache_dir / (cache_key(samples[i], imp) + ".feat");
+        if (deserialize(generation ? generation->current(path) : path, row, &results[i])) {
           from_cache[i] = 1;
         } else {
           SampleData data = dataset.load(samples[i]);
           results[i] = compute_sample(data.values, imp);
-          write_file_atomic(path, serialize(results[i], row));
+          if (generation) generation->write(path, serialize(results[i], row));
         }
       } catch (...) {
         std::lock_guard<std::mutex> lock(mu);

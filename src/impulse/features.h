@@ -47,10 +47,13 @@ std::vector<int> window_feature_shape(const Impulse& impulse);
 FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& impulse,
                              const std::string& name);
 
-// Features of every window of `samples`, in sample order then window order. Uses and fills the cache in
-// `cache_dir`; `threads` workers; `progress(done, total)` is called from the calling thread.
+// Features of every window of `samples`, in sample order then window order. Uses the cache in `cache_dir`
+// and stages what it computes there in `generation` (null: computes without caching); `threads` workers;
+// `progress(done, total)` is called from the calling thread. Throws kiln::Error when a sample was stored at
+// another frequency or axis count than the impulse's (kiln.toml changed after the samples were added).
 FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRecord>& samples,
-                              const Impulse& impulse, const std::filesystem::path& cache_dir, int threads,
+                              const Impulse& impulse, const std::filesystem::path& cache_dir,
+                              Generation* generation, int threads,
                               const std::function<void(std::size_t, std::size_t)>& progress,
                               FeatureStats* stats = nullptr);
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/signal_cleanup.h"
 
 extern char** environ;
 
@@ -57,6 +58,12 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, args[0], &fa.actions, nullptr, args.data(), environ);
   if (rc != 0) throw Error("cannot run " + argv[0] + ": " + std::strerror(rc));
+  // Interrupted, we take the child (a compiler, QEMU) with us instead of leaving it running.
+  kill_on_signal(pid);
+  struct Forget {
+    pid_t pid;
+    ~Forget() { forget_child(pid); }
+  } forget{pid};
 
   ProcessResult result;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);

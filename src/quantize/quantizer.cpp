@@ -6,8 +6,8 @@
 #include <limits>
 #include <string_view>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/generation.h"
 #include "quantize/classifier_graph.h"
 #include "quantize/nn_runner.h"
 #include "train/layer_geometry.h"
@@ -225,12 +225,12 @@ std::filesystem::path int8_tflite_path(const std::filesystem::path& dir) {
   return dir / "model-int8.tflite";
 }
 
-void write_tflite(const std::filesystem::path& dir, const TfliteModels& models) {
+void write_tflite(Generation& generation, const std::filesystem::path& dir, const TfliteModels& models) {
   auto view = [](const std::vector<std::uint8_t>& b) {
     return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
   };
-  write_file_atomic(float_tflite_path(dir), view(models.float32));
-  write_file_atomic(int8_tflite_path(dir), view(models.int8));
+  generation.write(float_tflite_path(dir), view(models.float32));
+  generation.write(int8_tflite_path(dir), view(models.int8));
 }
 
 }  // namespace kiln

@@ -23,6 +23,8 @@
 
 namespace kiln {
 
+class Generation;
+
 struct QuantizeOptions {
   bool per_channel = true;
   // Calibration uses every training window up to this many; beyond it, this many evenly spaced windows
@@ -56,8 +58,8 @@ tflite::Model quantize_graph(const tflite::Model& float_graph, const std::vector
 TfliteModels export_tflite(const ClassifierModel& model, const FeatureSet& features,
                            const QuantizeOptions& options = {});
 
-// Writes model-f32.tflite and model-int8.tflite into `dir` (atomically, each).
-void write_tflite(const std::filesystem::path& dir, const TfliteModels& models);
+// Stages model-f32.tflite and model-int8.tflite in `dir` in the command's generation.
+void write_tflite(Generation& generation, const std::filesystem::path& dir, const TfliteModels& models);
 std::filesystem::path float_tflite_path(const std::filesystem::path& dir);
 std::filesystem::path int8_tflite_path(const std::filesystem::path& dir);
 

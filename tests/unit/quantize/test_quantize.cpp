@@ -10,6 +10,8 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/generation.h"
+#include "core/project_state.h"
 #include "kiln/nn.h"
 #include "nn/tflite_reader.h"
 #include "quantize/classifier_graph.h"
@@ -232,7 +234,12 @@ TEST(Quantize, RoundTripThroughTheFileAndTheReader) {
   TfliteModels t;
   t.float32 = f32;
   t.int8 = bytes;
-  write_tflite(dir.path(), t);
+  {
+    const WriteLock lock(dir.path(), "test");
+    Generation gen(dir.path());
+    write_tflite(gen, dir.path(), t);
+    gen.publish();
+  }
   const std::string on_disk = test::read_bytes(int8_tflite_path(dir.path()));
   ASSERT_EQ(on_disk.size(), bytes.size());
   NnRunner from_memory(bytes, "memory"),
