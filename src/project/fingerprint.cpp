@@ -1,6 +1,7 @@
 #include "project/fingerprint.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
 namespace kiln {
@@ -8,9 +9,15 @@ namespace {
 
 constexpr int kFingerprintVersion = 1;
 
+// As kiln.toml writes it: -52, not -52.0; 0.02, not 0.020000000000000000416.
 std::string shown(const nlohmann::json& v) {
   if (v.is_null()) return "(not set)";
   if (v.is_string()) return "\"" + v.get<std::string>() + "\"";
+  if (v.is_number_float()) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v.get<double>());
+    return std::string(buf, r.ptr);
+  }
   return v.dump();
 }
 
