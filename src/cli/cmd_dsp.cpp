@@ -19,7 +19,9 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/file_read.h"
 #include "data/audio_reader.h"
+#include "data/sample_limits.h"
 #include "impulse/dsp_block.h"
 
 namespace kiln::cli {
@@ -102,6 +104,7 @@ Signal read_audio_input(const std::filesystem::path& path, const DspOptions& o, 
     throw Error(name + ": audio is mixed down to one axis, so --axes must be 1 (got " +
                 std::to_string(o.axes) + ")");
   }
+  checked_file_size(path, kMaxAudioFileBytes);  // a regular file, before libsndfile reads from it
   SF_INFO info{};
   SNDFILE* file = sf_open(path.c_str(), SFM_READ, &info);
   if (!file) throw Error(name + ": not a readable audio file (" + sf_strerror(nullptr) + ")");
@@ -125,7 +128,7 @@ Signal read_raw_input(const std::filesystem::path& path, const DspOptions& o, bo
     throw Error(name + ": --frequency is required for raw float32 input (only audio files carry their rate)");
   }
   if (o.axes < 1) throw Error("--axes must be at least 1 (got " + std::to_string(o.axes) + ")");
-  const std::string bytes = read_file(path);
+  const std::string bytes = read_file(path, kMaxRawSignalBytes);
   if (bytes.empty()) throw Error(name + ": empty file");
   if (bytes.size() % 4 != 0) {
     throw Error(name + ": " + std::to_string(bytes.size()) +

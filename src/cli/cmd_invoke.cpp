@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/file_read.h"
 #include "tflite/model_file.h"
 #include "tflite/model_summary.h"
 
@@ -30,7 +31,7 @@ void register_invoke(CLI::App& app, Context& ctx) {
     std::error_code ec;
     if (!std::filesystem::exists(input_path, ec)) throw Error(input_path + ": no such file");
     if (std::filesystem::is_directory(input_path, ec)) throw Error(input_path + ": is a directory");
-    const std::string input = read_file(input_path);
+    const std::string input = read_file(input_path, tflite::kMaxModelFileBytes);
     const std::string output = tflite::invoke_once(file, input, input_path);
     write_file_atomic(output_path, output);
     if (ctx.json) {

@@ -8,8 +8,11 @@
 #include <optional>
 #include <string_view>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/escape.h"
+#include "core/file_read.h"
+#include "core/quote.h"
+#include "data/sample_limits.h"
 
 namespace kiln {
 namespace {
@@ -66,10 +69,13 @@ std::optional<double> timestamp_unit(std::string_view header) {
 }  // namespace
 
 SampleData read_csv_file(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  const std::string text = read_file(path);
+  const std::string name = display_path(path);
+  const std::string text = read_file(path, kMaxTextSampleBytes);
   std::string_view rest(text);
   if (rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);  // UTF-8 byte order mark
+  if (rest.substr(0, 2) == "\xFF\xFE" || rest.substr(0, 2) == "\xFE\xFF") {
+    throw Error(name + ": the file is UTF-16 text; save it as UTF-8 (or ASCII)");
+  }
 
   // Lines with their 1-based numbers; blank lines are skipped.
   std::vector<std::pair<int, std::string_view>> lines;
@@ -90,13 +96,22 @@ SampleData read_csv_file(const std::filesystem::path& path) {
     if (n > best) best = n, sep = c;
   }
   std::vector<std::string_view> header = split(header_line, sep);
+  // Column names become axis names, which end up in JSON, SQLite and HTML: they must be UTF-8 (a header
+  // saved as Latin-1 is not).
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    if (!is_valid_utf8(header[c])) {
+      throw Error(name + ": line " + std::to_string(lines[0].first) + ", column " + std::to_string(c + 1) +
+                  ": the name " + quote(header[c]) +
+                  " is not valid UTF-8 (Latin-1 or another legacy encoding?); save the file as UTF-8");
+    }
+  }
   int time_column = -1;
   double seconds_per_unit = 0;
   for (std::size_t c = 0; c < header.size(); ++c) {
     if (auto unit = timestamp_unit(header[c])) {
       if (time_column >= 0) {
-        throw Error(name + ": two timestamp columns ('" + std::string(header[time_column]) + "' and '" +
-                    std::string(header[c]) + "')");
+        throw Error(name + ": two timestamp columns (" + quote(header[time_column]) + " and " +
+                    quote(header[c]) + ")");
       }
       time_column = static_cast<int>(c);
       seconds_per_unit = *unit;
@@ -130,7 +145,7 @@ SampleData read_csv_file(const std::filesystem::path& path) {
     for (std::size_t c = 0; c < cells.size(); ++c) {
       auto where = [&] {
         return name + ": line " + std::to_string(number) + ", column " + std::to_string(c + 1) + " (" +
-               std::string(header[c]) + "): ";
+               terminal_line(header[c], 40) + "): ";
       };
       std::string_view cell = cells[c];
       if (cell.empty()) throw Error(where() + "empty cell");
@@ -138,10 +153,10 @@ SampleData read_csv_file(const std::filesystem::path& path) {
       double v = 0;
       auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
       if (ec != std::errc() || end != digits.data() + digits.size()) {
-        throw Error(where() + "'" + std::string(cell) + "' is not a number");
+        throw Error(where() + quote(cell) + " is not a number");
       }
       if (std::isnan(v)) throw Error(where() + "NaN is not a valid value");
-      if (!std::isfinite(v)) throw Error(where() + "'" + std::string(cell) + "' is not a finite number");
+      if (!std::isfinite(v)) throw Error(where() + quote(cell) + " is not a finite number");
       if (static_cast<int>(c) == time_column) {
         times.push_back(v);
       } else {
@@ -171,6 +186,11 @@ SampleData read_csv_file(const std::filesystem::path& path) {
     }
   }
   out.frequency = 1.0 / (mean * seconds_per_unit);
+  // Timestamps near the double range's ends (1e308, 1e-320) give no usable rate.
+  if (!std::isfinite(out.frequency) || !(out.frequency > 0)) {
+    throw Error(name + ": the timestamps give a sampling frequency of " + format_number(out.frequency) +
+                " Hz (from a mean interval of " + format_number(mean) + ")");
+  }
   return out;
 }
 

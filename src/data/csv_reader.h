@@ -18,8 +18,10 @@
 namespace kiln {
 
 // Parses the file. Throws kiln::Error naming the file, and the line and column for a bad cell (empty, text,
-// NaN or infinite), a row with the wrong number of columns, a missing timestamp column, irregular or
-// decreasing timestamps, and an empty file or fewer than two data rows.
+// NaN or infinite), a column name that is not UTF-8, a row with the wrong number of columns, a missing
+// timestamp column, irregular or decreasing timestamps or ones that give no finite rate, an empty file or
+// fewer than two data rows, UTF-16 text, and a file that is not a regular file or is larger than
+// kMaxTextSampleBytes (data/sample_limits.h). Quoted cells and names are escaped and cut short.
 SampleData read_csv_file(const std::filesystem::path& path);
 
 }  // namespace kiln

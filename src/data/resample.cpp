@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "data/sample_limits.h"
 
 namespace kiln {
 
@@ -23,6 +24,13 @@ std::vector<float> resample(const std::vector<float>& interleaved, int channels,
                 " (libsamplerate converts by a factor of at most 256)");
   }
   const std::size_t want = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(frames * ratio)));
+  if (want > kMaxSampleValues / ch) {
+    char rates[96];
+    std::snprintf(rates, sizeof rates, "%g Hz to %g Hz", from_hz, to_hz);
+    throw Error(name + ": resampled from " + rates + ", the sample would hold " + std::to_string(want * ch) +
+                " values, more than the " + std::to_string(kMaxSampleValues) +
+                " a sample may hold (split the recording into shorter files)");
+  }
 
   // A sinc filter rings at a step, and the signal steps from 0 (what the filter assumes before and after it)
   // to its first and last values: an accelerometer axis reading 9.81 would ring by about 9% of that near both

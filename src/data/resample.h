@@ -10,7 +10,8 @@ namespace kiln {
 
 // Resamples interleaved `channels`-channel data from `from_hz` to `to_hz`. The result has exactly
 // round(frames * to_hz / from_hz) frames (at least 1 when the input is not empty). `name` is the file the
-// data came from, for error messages (libsamplerate supports ratios from 1/256 to 256).
+// data came from, for error messages (libsamplerate supports ratios from 1/256 to 256). Throws kiln::Error
+// for another ratio, and when the result would hold more than kMaxSampleValues values.
 std::vector<float> resample(const std::vector<float>& interleaved, int channels, double from_hz, double to_hz,
                             const std::string& name);
 

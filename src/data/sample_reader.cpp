@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/escape.h"
+#include "core/quote.h"
 #include "data/audio_reader.h"
 #include "data/csv_reader.h"
 #include "data/ei_json_reader.h"
@@ -52,9 +54,13 @@ bool sniff_format(const std::filesystem::path& path, SampleFormat* format) {
   return false;
 }
 
+// "accX, accY, accZ" for messages; names escaped and shortened, at most 8 of them (a CSV may have 100,000
+// columns).
 std::string axis_list(const SampleData& d) {
+  const std::size_t shown = std::min<std::size_t>(d.axis_names.size(), 8);
   std::string s;
-  for (const auto& n : d.axis_names) s += (s.empty() ? "" : ", ") + n;
+  for (std::size_t i = 0; i < shown; ++i) s += (i ? ", " : "") + terminal_line(d.axis_names[i], 40);
+  if (shown < d.axis_names.size()) s += ", ... " + std::to_string(d.axis_names.size() - shown) + " more";
   return s;
 }
 
@@ -79,7 +85,7 @@ std::string accepted_extensions() {
 }
 
 SampleData read_sample_file(const std::filesystem::path& path, const InputSettings& input) {
-  const std::string name = path.string();
+  const std::string name = display_path(path);
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
   if (!std::filesystem::exists(status)) throw Error(name + ": no such file or directory");

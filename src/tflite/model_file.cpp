@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/file_read.h"
 
 namespace kiln::tflite {
 namespace {
@@ -35,7 +35,7 @@ ModelFile::ModelFile(const std::filesystem::path& path) : path_(path) {
   if (!std::filesystem::exists(path, ec)) throw Error(path.string() + ": no such file");
   if (std::filesystem::is_directory(path, ec))
     throw Error(path.string() + ": is a directory, not a model file");
-  const std::string text = read_file(path);
+  const std::string text = read_file(path, kMaxModelFileBytes);
   if (text.empty()) throw Error(path.string() + ": empty file, not a .tflite model");
   bytes_.assign(text.begin(), text.end());
   const nn::Status s = nn::model_load(&model_, bytes_.data(), bytes_.size());

@@ -14,6 +14,10 @@
 
 namespace kiln::tflite {
 
+// The largest .tflite file (and `kiln invoke` input) Kiln reads: 256 MiB, far beyond any microcontroller's
+// flash; a larger file is refused before it is read.
+inline constexpr std::uintmax_t kMaxModelFileBytes = std::uintmax_t{256} << 20;
+
 class ModelFile {
  public:
   // Reads and validates path; throws kiln::Error naming the file and the problem.

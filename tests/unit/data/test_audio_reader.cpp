@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/error.h"
 #include "data/audio_reader.h"
 #include "sample_files.h"
 
@@ -14,6 +15,8 @@ namespace kiln {
 namespace {
 
 using test::fresh_dir;
+using test::write_audio;
+using test::write_text;
 using test::write_tone;
 using test::zero_crossings;
 
@@ -123,6 +126,74 @@ TEST(AudioReader, WavAndFlacDecodeIdentically) {
   test::write_audio(dir / "x.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 2, v);
   test::write_audio(dir / "x.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 44100, 2, v);
   EXPECT_EQ(read_audio_file(dir / "x.wav", 16000).values, read_audio_file(dir / "x.flac", 16000).values);
+}
+
+std::string audio_error(const std::filesystem::path& path, double frequency) {
+  try {
+    read_audio_file(path, frequency);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A FLAC header announcing 2^28 frames (an 8 KB file): refused from the header, before any decoding or
+// allocation, instead of reserving a gigabyte and decoding until the data runs out.
+TEST(AudioReader, RefusesMoreFramesThanASampleMayHold) {
+  auto dir = fresh_dir("audio-huge");
+  write_tone(dir / "a.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, 0.2, 1000, 0.5, 0.1);
+  std::string flac = test::read_bytes(dir / "a.flac");
+  // STREAMINFO follows "fLaC" and its 4-byte block header; its bytes 10..17 hold the sample rate (20 bits),
+  // channels - 1 (3), bits per sample - 1 (5) and the total sample count (36 bits).
+  ASSERT_EQ(flac.substr(0, 4), "fLaC");
+  const std::uint64_t total = std::uint64_t{1} << 28;
+  for (int i = 0; i < 4; ++i) flac[22 + i] = static_cast<char>(total >> (8 * (3 - i)));
+  flac[21] = static_cast<char>((flac[21] & 0xF0) | static_cast<char>((total >> 32) & 0x0F));
+  write_text(dir / "huge.flac", flac);
+  EXPECT_EQ(
+      audio_error(dir / "huge.flac", 16000),
+      (dir / "huge.flac").string() +
+          ": 268435456 frames of 1 channels, more than the 134217728 values a sample may hold (split the "
+          "recording into shorter files)");
+}
+
+// Upsampling multiplies the length: 1000 Hz -> 256 kHz makes 600,000 frames 153.6 million values. Refused
+// before decoding.
+TEST(AudioReader, RefusesWhatWouldBeTooLongAfterResampling) {
+  auto dir = fresh_dir("audio-upsample");
+  write_audio(dir / "a.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 1000, 1, std::vector<float>(600000, 0.25f));
+  EXPECT_EQ(
+      audio_error(dir / "a.wav", 256000),
+      (dir / "a.wav").string() +
+          ": 600000 frames at 1000 Hz are 153600000 at 256000 Hz, more than the 134217728 values a sample "
+          "may hold (split the recording into shorter files)");
+  EXPECT_EQ(read_audio_file(dir / "a.wav", 2000).values.size(), 1200000u);  // within the limit
+}
+
+TEST(AudioReader, RefusesDevicesAndValuesBeyondFloat) {
+  EXPECT_EQ(audio_error("/dev/zero", 16000),
+            "/dev/zero: not a regular file (a device, pipe or socket; Kiln reads files only)");
+  auto dir = fresh_dir("audio-float-range");
+  write_audio(dir / "loud.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 16000, 1, {0.5f, 1e38f, 0.5f});
+  EXPECT_EQ(audio_error(dir / "loud.wav", 16000),
+            (dir / "loud.wav").string() + ": the audio holds NaN, infinite or out-of-range values");
+  // Far beyond full scale but within float range: clipped like any loud sample, resampled or not.
+  write_audio(dir / "hot.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 16000, 1, std::vector<float>(800, 1e30f));
+  for (double f : {16000.0, 8000.0}) {
+    for (float v : read_audio_file(dir / "hot.wav", f).values) ASSERT_EQ(v, 32767.0f) << f;
+  }
+}
+
+// Many channels are decoded in blocks of a bounded size (64 Ki values), not 64 Ki frames of every channel.
+TEST(AudioReader, ManyChannelsMixDown) {
+  auto dir = fresh_dir("audio-channels");
+  const int channels = 300;
+  std::vector<float> interleaved(static_cast<std::size_t>(channels) * 1000);
+  for (std::size_t i = 0; i < interleaved.size(); ++i) interleaved[i] = (i % channels) < 150 ? 0.5f : 0.0f;
+  write_audio(dir / "a.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, channels, interleaved);
+  const std::vector<float> mono = read_audio_file(dir / "a.wav", 16000).values;
+  ASSERT_EQ(mono.size(), 1000u);
+  for (float v : mono) ASSERT_EQ(v, 8192.0f);
 }
 
 }  // namespace

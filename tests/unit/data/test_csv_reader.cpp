@@ -101,5 +101,54 @@ TEST(CsvReader, BadFilesNameTheFileLineAndColumn) {
   }
 }
 
+// A header saved as Latin-1 ("é" as the single byte 0xE9) used to become an axis name that broke every JSON
+// output later (an internal error, exit 3): now it is refused here, with the column and the name escaped.
+TEST(CsvReader, HeaderMustBeUtf8) {
+  auto dir = fresh_dir("csv-latin1");
+  write_text(dir / "a.csv", "time,Beschleunigung_\xE9,y\n0,1,2\n10,2,3\n20,3,4\n");
+  EXPECT_EQ(csv_error(dir / "a.csv"),
+            (dir / "a.csv").string() +
+                ": line 1, column 2: the name 'Beschleunigung_\\xE9' is not valid UTF-8 (Latin-1 or another "
+                "legacy encoding?); save the file as UTF-8");
+  write_text(dir / "b.csv", "time,Beschleunigung_\xC3\xA9\n0,1\n10,2\n20,3\n");  // the same name in UTF-8
+  EXPECT_EQ(read_csv_file(dir / "b.csv").axis_names, (std::vector<std::string>{"Beschleunigung_\xC3\xA9"}));
+  write_text(dir / "c.csv", std::string("\xFF\xFEt\0i\0m\0e\0", 10));
+  EXPECT_NE(csv_error(dir / "c.csv").find("c.csv: the file is UTF-16 text; save it as UTF-8"),
+            std::string::npos);
+}
+
+// Cells and names quoted in messages are escaped and cut short: one line, whatever the file holds.
+TEST(CsvReader, MessagesQuoteContentOnOneShortLine) {
+  auto dir = fresh_dir("csv-quote");
+  const std::string long_cell(100000, '7');
+  write_text(dir / "a.csv", "timestamp,x\n0,1\n10,\x1b[2J" + long_cell + "z\n");
+  std::string msg = csv_error(dir / "a.csv");
+  EXPECT_NE(msg.find("line 3, column 2 (x): '\\x1B[2J777"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("777 ... 777"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("777z' is not a number"), std::string::npos) << msg;
+  EXPECT_LT(msg.size(), (dir / "a.csv").string().size() + 150) << msg;
+  write_text(dir / "b.csv", "timestamp,x\x01y\n0,1\n10,z\n");
+  msg = csv_error(dir / "b.csv");
+  EXPECT_NE(msg.find("line 3, column 2 (x\\x01y): 'z' is not a number"), std::string::npos) << msg;
+  write_text(dir / "c.csv", "timestamp,x\n0,1\n10,1\n20,1e999\n");
+  EXPECT_NE(csv_error(dir / "c.csv").find("line 4, column 2 (x): '1e999' is not a number"),
+            std::string::npos);
+  EXPECT_EQ(csv_error(dir / "c.csv").find('\n'), std::string::npos);
+}
+
+// Timestamps at the ends of the double range pass every order and regularity check, yet give a frequency
+// of 0 or infinity, which used to reach the resampler.
+TEST(CsvReader, TimestampsMustGiveAFiniteRate) {
+  auto dir = fresh_dir("csv-rate");
+  write_text(dir / "a.csv", "time_s,x\n-1e308,1\n0,2\n1e308,3\n");
+  EXPECT_NE(csv_error(dir / "a.csv").find("a.csv: the timestamps give a sampling frequency of 0 Hz"),
+            std::string::npos)
+      << csv_error(dir / "a.csv");
+  write_text(dir / "b.csv", "time_us,x\n0,1\n1e-320,2\n2e-320,3\n");
+  EXPECT_NE(csv_error(dir / "b.csv").find("b.csv: the timestamps give a sampling frequency of inf Hz"),
+            std::string::npos)
+      << csv_error(dir / "b.csv");
+}
+
 }  // namespace
 }  // namespace kiln

@@ -85,5 +85,56 @@ TEST(EiJsonReader, BadFilesNameTheFileAndTheProblem) {
   }
 }
 
+// A number beyond the double range used to escape as nlohmann's out_of_range exception (an internal error,
+// exit 3, no file named); now it is one line with the file and the position.
+TEST(EiJsonReader, NumberOverflowNamesTheFileAndPosition) {
+  auto dir = fresh_dir("json-overflow");
+  write_text(dir / "a.json", "{\"payload\": {\"interval_ms\": 10,\n  \"values\": [1, 2, 1e400]}}");
+  EXPECT_EQ(
+      json_error(dir / "a.json"),
+      (dir / "a.json").string() + ": malformed JSON (at line 2, column 24: number overflow parsing '1e400')");
+  write_text(dir / "b.json", "{\"payload\": {\"interval_ms\": 1e999, \"values\": [1]}}");
+  EXPECT_NE(json_error(dir / "b.json").find("b.json: malformed JSON (at line 1, column 33: number overflow"),
+            std::string::npos)
+      << json_error(dir / "b.json");
+}
+
+// Values beyond the float range are refused before the conversion (a double above FLT_MAX converted to
+// float is undefined behaviour), and an interval too small for a finite frequency is refused.
+TEST(EiJsonReader, RangesAreCheckedBeforeConverting) {
+  auto dir = fresh_dir("json-range");
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"payload": {"interval_ms": 10, "values": [3.5e38]}})",
+       "payload.values[0] is outside the float range"},
+      {R"({"payload": {"interval_ms": 10, "values": [-3.5e38]}})",
+       "payload.values[0] is outside the float range"},
+      {R"({"payload": {"interval_ms": 10, "values": [1, 18446744073709551615e30]}})",
+       "payload.values[1] is outside"},
+      {R"({"payload": {"interval_ms": 1e-320, "values": [1]}})", "gives no usable sampling frequency"},
+  };
+  for (const auto& [text, expected] : cases) {
+    write_text(dir / "bad.json", text);
+    std::string msg = json_error(dir / "bad.json");
+    EXPECT_EQ(msg.rfind((dir / "bad.json").string() + ": ", 0), 0u) << text << " -> " << msg;
+    EXPECT_NE(msg.find(expected), std::string::npos) << text << " -> " << msg;
+  }
+  write_text(dir / "max.json",
+             R"({"payload": {"interval_ms": 10, "values": [3.4028234663852886e38, -1e-50]}})");
+  EXPECT_EQ(read_ei_json_file(dir / "max.json").values, (std::vector<float>{3.4028234663852886e38f, -0.0f}));
+}
+
+// A parser's excerpt of the file is escaped and cut: one short line.
+TEST(EiJsonReader, ParseErrorsAreOneShortLine) {
+  auto dir = fresh_dir("json-long");
+  write_text(dir / "a.json", "{\"payload\": " + std::string(100000, '7') + "x}");
+  std::string msg = json_error(dir / "a.json");
+  EXPECT_EQ(msg.rfind((dir / "a.json").string() + ": malformed JSON (", 0), 0u) << msg;
+  EXPECT_LT(msg.size(), (dir / "a.json").string().size() + 300) << msg;
+  write_text(dir / "b.json", "{\"payload\":\n\x01}");
+  msg = json_error(dir / "b.json");
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\x01'), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace kiln

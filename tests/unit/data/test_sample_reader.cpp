@@ -192,5 +192,38 @@ TEST(SampleReader, BadInputNamesTheFile) {
   }
 }
 
+// 100,000 columns used to make a 789 KB error message (every axis name listed): now 8 names, escaped, and
+// a count.
+TEST(SampleReader, AxisListInMessagesIsShort) {
+  auto dir = fresh_dir("reader-wide");
+  std::string header = "timestamp", row0 = "0", row1 = "10", row2 = "20";
+  for (int c = 0; c < 100000; ++c) {
+    header += ",column_with_a_long_name_" + std::to_string(c);
+    row0 += ",1", row1 += ",2", row2 += ",3";
+  }
+  write_text(dir / "wide.csv", header + "\n" + row0 + "\n" + row1 + "\n" + row2 + "\n");
+  std::string msg = read_error(dir / "wide.csv", motion_input());
+  EXPECT_EQ(msg,
+            (dir / "wide.csv").string() +
+                ": 100000 axes (column_with_a_long_name_0, column_with_a_long_name_1, "
+                "column_with_a_long_name_2, column_with_a_long_name_3, column_with_a_long_name_4, "
+                "column_with_a_long_name_5, column_with_a_long_name_6, column_with_a_long_name_7, ... 99992 "
+                "more), but the impulse expects 3 ([input] axes in kiln.toml)");
+  write_text(dir / "names.csv", "timestamp,\"x\ty\",z\n0,1,2\n10,1,2\n20,1,2\n");
+  msg = read_error(dir / "names.csv", motion_input());
+  EXPECT_NE(msg.find(": 2 axes (x\\ty, z), but the impulse expects 3"), std::string::npos) << msg;
+}
+
+// A device is not a sample file, even with a sample file's name.
+TEST(SampleReader, RefusesDevices) {
+  auto dir = fresh_dir("reader-device");
+  std::filesystem::create_symlink("/dev/zero", dir / "zero.wav");
+  std::filesystem::create_symlink("/dev/zero", dir / "zero.csv");
+  EXPECT_NE(read_error(dir / "zero.wav", audio_input()).find("zero.wav: not a regular file"),
+            std::string::npos);
+  EXPECT_NE(read_error(dir / "zero.csv", audio_input()).find("zero.csv: not a regular file"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kiln
