@@ -6,6 +6,7 @@
 
 #include "core/closest_name.h"
 #include "core/error.h"
+#include "core/quote.h"
 #include "dsp/mfe.h"
 #include "kiln/signal.h"
 
@@ -189,7 +190,7 @@ const BlockSpec& find_block(const std::string& name) {
   }
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  throw Error("unknown DSP block '" + name + "'" + did_you_mean(name, names) + "; available: " + list);
+  throw Error("unknown DSP block " + quote(name) + did_you_mean(name, names) + "; available: " + list);
 }
 
 void check_version(const BlockSpec& block, const std::string& version) {
@@ -198,7 +199,7 @@ void check_version(const BlockSpec& block, const std::string& version) {
   }
   std::string list;
   for (const auto& v : block.versions) list += (list.empty() ? "" : ", ") + v;
-  throw Error(block.name + ": unknown version '" + version + "'" + did_you_mean(version, block.versions) +
+  throw Error(block.name + ": unknown version " + quote(version) + did_you_mean(version, block.versions) +
               "; available: " + list);
 }
 
@@ -219,7 +220,7 @@ Params resolve(const BlockSpec& block, const Params& given) {
     if (!spec) {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw Error(block.name + ": unknown parameter '" + name + "'" + did_you_mean(name, names) +
+      throw Error(block.name + ": unknown parameter " + quote(name) + did_you_mean(name, names) +
                   "; parameters: " + list);
     }
     if (!std::isfinite(value)) throw Error(block.name + ": " + name + " must be a finite number");

@@ -9,9 +9,77 @@
 
 #include "core/closest_name.h"
 #include "core/error.h"
+#include "core/escape.h"
+#include "core/quote.h"
 
 namespace kiln {
 namespace {
+
+// toml++ parses recursively, so a key of 100,000 dotted parts (a.a.a...) or arrays and inline tables nested
+// 100,000 deep overflow the stack before it can report anything. No kiln.toml needs more than a few of
+// either, so the text is checked first, with the line to blame. Strings and comments are skipped (a dot or
+// bracket in them means nothing); every '.' between two of = , [ ] { } or a line end counts as a key part
+// (a value with many dots is malformed anyway).
+constexpr int kMaxTomlNesting = 16;
+constexpr int kMaxTomlKeyParts = 16;
+
+void prescan_toml(std::string_view text, const std::string& file) {
+  if (text.size() > kMaxImpulseTomlBytes) {
+    throw Error(file + ": " + std::to_string(text.size()) + " bytes, more than the " +
+                std::to_string(kMaxImpulseTomlBytes) + " a kiln.toml may have (is it the right file?)");
+  }
+  int line = 1, depth = 0, parts = 1;
+  const auto fail = [&](const std::string& what) {
+    throw Error(file + ":" + std::to_string(line) + ": " + what);
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      parts = 1;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const bool multiline = text.substr(i, 3) == std::string(3, c);
+      const bool escapes = c == '"';
+      i += multiline ? 3 : 1;
+      for (; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          if (!multiline) break;  // unterminated: toml++ reports it; the newline is counted above
+          ++line;
+        } else if (escapes && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+          ++i;  // the escaped character; a backslash at a line end leaves the line end to the branch above
+        } else if (text[i] == c && (!multiline || text.substr(i, 3) == std::string(3, c))) {
+          if (multiline) i += 2;
+          // A multi-line string may end with up to two more quotes ("""a"""" is a" + ").
+          while (multiline && i + 1 < text.size() && text[i + 1] == c) ++i;
+          break;
+        }
+      }
+      if (i < text.size() && text[i] == '\n') --i;  // let the loop count it
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxTomlNesting) {
+        fail("arrays, inline tables and table headers nested more than " + std::to_string(kMaxTomlNesting) +
+             " deep");
+      }
+      parts = 1;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+      parts = 1;
+    } else if (c == '=' || c == ',') {
+      parts = 1;
+    } else if (c == '.' && ++parts > kMaxTomlKeyParts) {
+      fail("a key of more than " + std::to_string(kMaxTomlKeyParts) + " dotted parts");
+    }
+  }
+}
+
+// A number node's value. toml++'s value<double>() is empty for integers beyond 2^53 (not exactly a double);
+// the nearest double is what a range check needs.
+double number_value(const toml::node& n) {
+  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+  return n.value<double>().value_or(0.0);
+}
 
 // Reads one TOML table: typed getters mark keys as used; finish() rejects every key nobody asked for.
 class TableReader {
@@ -25,7 +93,7 @@ class TableReader {
     const toml::node* n = node(key);
     if (!n) return;
     if (!n->is_number()) fail(*n, key, "must be a number");
-    double v = n->value<double>().value();
+    double v = number_value(*n);
     if (!std::isfinite(v) || v < min || v > max) {
       std::ostringstream range;
       range << "must be between " << min << " and " << max << ", got " << v;
@@ -65,7 +133,7 @@ class TableReader {
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      fail(*n, key, "is '" + v + "', expected one of: " + list + did_you_mean(v, allowed));
+      fail(*n, key, "is " + quote(v) + ", expected one of: " + list + did_you_mean(v, allowed));
     }
     out = v;
   }
@@ -103,12 +171,12 @@ class TableReader {
       if (std::find(known.begin(), known.end(), key) != known.end()) {
         fail(v, key, "is not used here");
       }
-      throw Error(where(v) + "unknown key '" + key + "' in " + name_ + did_you_mean(key, known));
+      throw Error(where(v) + "unknown key " + quote(key) + " in " + name_ + did_you_mean(key, known));
     }
   }
 
   [[noreturn]] void fail(const toml::node& n, const std::string& key, const std::string& what) const {
-    throw Error(where(n) + name_ + "." + key + " " + what);
+    throw Error(where(n) + name_ + "." + terminal_line(key, 60) + " " + what);
   }
 
  private:
@@ -195,11 +263,13 @@ const toml::table* subtable(const toml::table& root, const std::string& key, con
 }  // namespace
 
 Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
+  prescan_toml(text, filename);
   toml::table root;
   try {
     root = toml::parse(text, filename);
   } catch (const toml::parse_error& e) {
-    throw Error(filename + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+    throw Error(filename + ":" + std::to_string(e.source().begin.line) + ": " +
+                terminal_line(e.description(), 200));
   }
   Impulse imp;
   // Top level: `name` and the sections; unknown top-level keys are rejected at the end.
@@ -227,7 +297,7 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
   dsp.get("version", imp.dsp.version, {});
   for (auto& [key, node] : dsp.rest()) {
     if (!node->is_number()) dsp.fail(*node, key, "must be a number");
-    imp.dsp.params[key] = node->value<double>().value();
+    imp.dsp.params[key] = number_value(*node);
   }
 
   TableReader learn(subtable(root, "learn", filename), "[learn]", filename);
@@ -262,7 +332,8 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
     std::string key(k.str());
     if (std::find(known.begin(), known.end(), key) == known.end()) {
       throw Error(filename + ":" + std::to_string(v.source().begin.line) + ": unknown " +
-                  (v.is_table() ? "section [" + key + "]" : "key '" + key + "'") + did_you_mean(key, known));
+                  (v.is_table() ? "section [" + terminal_line(key, 60) + "]" : "key " + quote(key)) +
+                  did_you_mean(key, known));
     }
   }
   return imp;

@@ -2,6 +2,7 @@
 // out of range is an error naming the file, the line and the key (with a "did you mean" suggestion).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,7 +11,12 @@
 
 namespace kiln {
 
-// `filename` is used in error messages only.
+// The largest kiln.toml Kiln reads: 1 MiB (a complete one is about 3 KB, one with a hundred layers 20 KB).
+inline constexpr std::size_t kMaxImpulseTomlBytes = std::size_t{1} << 20;
+
+// `filename` is used in error messages only. Before toml++ sees the text, it is refused when larger than
+// kMaxImpulseTomlBytes or when it nests arrays/inline tables or dotted keys deeper than a kiln.toml can
+// (toml++ recurses and would overflow the stack): "FILE:LINE: ...".
 Impulse parse_impulse_toml(std::string_view text, const std::string& filename);
 
 // The keys a [[learn.layers]] entry of this type accepts (besides "type"); the model file stores the same.

@@ -2,6 +2,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/file_read.h"
 #include "impulse/dsp_block.h"
 #include "project/impulse_toml.h"
 
@@ -31,7 +32,7 @@ Impulse load_impulse(const std::filesystem::path& project_dir) {
     throw Error(paths.toml().string() + ": not a Kiln project (no kiln.toml; create one with `kiln init " +
                 project_dir.string() + "`)");
   }
-  return parse_and_validate(read_file(paths.toml()), paths.toml().string());
+  return parse_and_validate(read_file(paths.toml(), kMaxImpulseTomlBytes), paths.toml().string());
 }
 
 void init_project(const std::filesystem::path& dir, const Impulse& impulse) {

@@ -1,6 +1,8 @@
 // kiln.toml parsing: round trip of every setting, and one clear error (file, line, key) per kind of mistake.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -167,4 +169,150 @@ TEST(Project, InitRefusesExistingAndBadSettings) {
   imp.dsp.params["fft_length"] = 100;
   EXPECT_THROW(init_project(dir, imp), Error);
   EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+// toml++ recurses per dotted-key part and per nesting level: a 100,000-part key used to overflow the stack
+// (exit 139). The text is checked before toml++ sees it, with the line to blame.
+TEST(ImpulseToml, DeepKeysAndNestingAreRefusedWithTheLine) {
+  std::string dotted = "a";
+  for (int i = 0; i < 100000; ++i) dotted += ".a";
+  EXPECT_EQ(error_of("name = \"x\"\n\n" + dotted + " = 1\n"),
+            "kiln.toml:3: a key of more than 16 dotted parts");
+  EXPECT_EQ(error_of("[" + dotted + "]\n"), "kiln.toml:1: a key of more than 16 dotted parts");
+  EXPECT_EQ(error_of("[input]\nx = {" + dotted + " = 1}\n"),
+            "kiln.toml:2: a key of more than 16 dotted parts");
+  const std::string deep = "arrays, inline tables and table headers nested more than 16 deep";
+  EXPECT_EQ(error_of("[dsp]\nx = " + std::string(100000, '[') + std::string(100000, ']') + "\n"),
+            "kiln.toml:2: " + deep);
+  std::string tables = "x = ";
+  for (int i = 0; i < 100000; ++i) tables += "{a = ";
+  EXPECT_EQ(error_of(tables + "1"), "kiln.toml:1: " + deep);
+  // Nesting across lines counts the lines.
+  EXPECT_EQ(error_of("x = [\n" + std::string(20, '[') + "\n"), "kiln.toml:2: " + deep);
+  // Just within the limits, toml++ gets the text (and rejects the keys as unknown).
+  std::string sixteen = "a";
+  for (int i = 0; i < 15; ++i) sixteen += ".a";
+  EXPECT_EQ(error_of(sixteen + " = 1\n"), "kiln.toml:1: unknown section [a]");
+  EXPECT_NE(error_of("x = " + std::string(16, '[') + std::string(16, ']') + "\n").find("unknown key 'x'"),
+            std::string::npos);
+}
+
+// Dots and brackets inside strings and comments are not structure; line numbers stay right after multi-line
+// strings.
+TEST(ImpulseToml, PrescanSkipsStringsAndComments) {
+  const std::string dots(200, '.');
+  const std::string brackets(200, '[');
+  EXPECT_EQ(error_of("name = \"" + dots + brackets + "\"\n# " + dots + brackets + "\n"), "");
+  EXPECT_EQ(error_of("name = '" + dots + brackets + "'\n"), "");
+  EXPECT_EQ(error_of("name = \"\"\"\n" + dots + "\n" + brackets + "\\\"\"\"\n\"\"\"\"\n"), "");
+  EXPECT_EQ(error_of("name = '''\n" + dots + "'\n" + brackets + "''''\n"), "");
+  EXPECT_EQ(error_of("name = \"a\\\"" + dots + "\"\n"), "");  // an escaped quote does not end the string
+  // The error after a three-line string is on line 5.
+  std::string e = error_of("name = \"\"\"\na\nb\"\"\"\n\n[input]\nfrequency = = 3\n");
+  EXPECT_EQ(e.rfind("kiln.toml:6: ", 0), 0u) << e;
+  e = error_of("name = \"\"\"\na\nb\"\"\"\nx = " + std::string(17, '{'));
+  EXPECT_EQ(e, "kiln.toml:4: arrays, inline tables and table headers nested more than 16 deep");
+  // An unterminated string ends at its line: what follows is still checked (and toml++ reports the string).
+  e = error_of("name = \"abc\n" + std::string(20, '[') + "\n");
+  EXPECT_EQ(e, "kiln.toml:2: arrays, inline tables and table headers nested more than 16 deep");
+  // Floats, dates and dotted keys within the limit are fine.
+  Impulse imp = parse_impulse_toml("input.frequency = 8000.5\n[dsp]\nframe_length = 0.025\n", "kiln.toml");
+  EXPECT_EQ(imp.input.frequency, 8000.5);
+  EXPECT_EQ(imp.dsp.params.at("frame_length"), 0.025);
+}
+
+TEST(ImpulseToml, SizeLimit) {
+  std::string big = "name = \"x\"\n" + std::string(kMaxImpulseTomlBytes, '#') + "\n";
+  EXPECT_EQ(error_of(big), "kiln.toml: " + std::to_string(big.size()) +
+                               " bytes, more than the 1048576 a kiln.toml may have (is it the right file?)");
+}
+
+// toml++ gives no double for an integer beyond 2^53 (it is not exact): reading it used to throw
+// std::bad_optional_access, an internal error.
+TEST(ImpulseToml, HugeIntegersWhereNumbersGo) {
+  EXPECT_NE(error_of("[input]\nfrequency = 9007199254740993\n")
+                .find("kiln.toml:2: [input].frequency must be between 0.001 and 1e+06, got 9.0072e+15"),
+            std::string::npos)
+      << error_of("[input]\nfrequency = 9007199254740993\n");
+  Impulse imp = parse_impulse_toml("[dsp]\nfft_length = 9223372036854775807\n", "kiln.toml");
+  EXPECT_EQ(imp.dsp.params.at("fft_length"), 9223372036854775807.0);
+}
+
+// User content in messages is escaped and cut: keys, values, toml++'s own excerpts.
+TEST(ImpulseToml, MessagesQuoteContentOnOneShortLine) {
+  const std::string long_key(100000, 'k');
+  std::string e = error_of("[input]\n" + long_key + " = 1\n");
+  EXPECT_EQ(e.rfind("kiln.toml:2: unknown key 'kkkk", 0), 0u) << e.substr(0, 200);
+  EXPECT_NE(e.find("kkk ... kkk"), std::string::npos) << e.substr(0, 200);
+  EXPECT_NE(e.find("kkk' in [input]"), std::string::npos) << e.substr(0, 200);
+  EXPECT_LT(e.size(), 200u);
+  e = error_of("\"a\\nb\\u001b[2J\" = 1\n");
+  EXPECT_EQ(e, "kiln.toml:1: unknown key 'a\\nb\\x1B[2J'");
+  e = error_of("[input]\ntype = \"" + std::string(5000, 'v') + "\"\n");
+  EXPECT_LT(e.size(), 300u) << e;
+  EXPECT_NE(e.find("[input].type is 'vvvv"), std::string::npos) << e;
+  e = error_of(long_key + "\n");  // toml++: a key without a value
+  EXPECT_EQ(e.rfind("kiln.toml:1: ", 0), 0u) << e.substr(0, 200);
+  EXPECT_LT(e.size(), 300u) << e.substr(0, 300);
+  EXPECT_EQ(e.find('\n'), std::string::npos);
+}
+
+TEST(Project, DspMessagesQuoteNamesShortly) {
+  auto dir = temp_dir("dsp-quote");
+  std::filesystem::create_directories(dir);
+  write_file_atomic(dir / "kiln.toml", "[dsp]\n" + std::string(100000, 'p') + " = 1\n");
+  try {
+    load_impulse(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_LT(std::string(e.what()).size(), dir.string().size() + 300)
+        << std::string(e.what()).substr(0, 300);
+    EXPECT_NE(std::string(e.what()).find("mfe: unknown parameter 'pppp"), std::string::npos);
+  }
+  write_file_atomic(dir / "kiln.toml", "[dsp]\nversion = \"" + std::string(100000, 'v') + "\"\n");
+  try {
+    load_impulse(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_LT(std::string(e.what()).size(), dir.string().size() + 300)
+        << std::string(e.what()).substr(0, 300);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// kiln.toml is read with a limit: a device or an oversized file is refused by name. (An unbounded read of
+// /dev/zero runs until memory runs out; the address-space cap makes that a quick failure, not a stuck test.)
+TEST(Project, KilnTomlIsReadBounded) {
+  auto dir = temp_dir("bounded");
+  std::filesystem::create_directories(dir);
+  std::filesystem::create_symlink("/dev/zero", dir / "kiln.toml");
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_AS, &old), 0);
+  rlimit capped = old;
+  capped.rlim_cur = std::min<rlim_t>(old.rlim_cur, rlim_t{4} << 30);
+  ASSERT_EQ(::setrlimit(RLIMIT_AS, &capped), 0);
+  struct Restore {
+    rlimit limit;
+    ~Restore() { ::setrlimit(RLIMIT_AS, &limit); }
+  } restore{old};
+  try {
+    load_impulse(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir / "kiln.toml").string() +
+                  ": not a regular file (a device, pipe or socket; Kiln reads files only)");
+  }
+  std::filesystem::remove(dir / "kiln.toml");
+  write_file_atomic(dir / "kiln.toml", std::string(kMaxImpulseTomlBytes + 1, '#'));
+  try {
+    load_impulse(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "kiln.toml: 1048577 bytes, more than the 1048576 bytes (1 MiB) this reads"),
+              std::string::npos)
+        << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
