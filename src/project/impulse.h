@@ -57,6 +57,9 @@ struct TrainSettings {
   double validation_split = 0.2;
   std::uint64_t seed = 1;
   int threads = 1;  // libtorch intra-op threads; >1 may break bit-exact determinism
+  // "none", or "balanced": each class's training loss weighted by n_windows / (n_classes * n_class_windows),
+  // counted on the training windows (after the validation split), as Keras/sklearn's "balanced" does.
+  std::string class_weights = "none";
 };
 
 // [test]

@@ -321,7 +321,8 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
   tr.get("validation_split", imp.train.validation_split, 0.0, 0.9);
   tr.get("seed", imp.train.seed);
   tr.get("threads", imp.train.threads, 1, 256);
-  tr.finish({"epochs", "learning_rate", "batch_size", "validation_split", "seed", "threads"});
+  tr.get("class_weights", imp.train.class_weights, {"none", "balanced"});
+  tr.finish({"epochs", "learning_rate", "batch_size", "validation_split", "seed", "threads", "class_weights"});
 
   TableReader te(subtable(root, "test", filename), "[test]", filename);
   te.get("uncertain_threshold", imp.test.uncertain_threshold, 0.0, 1.0);
@@ -449,6 +450,8 @@ std::string impulse_to_toml(const Impulse& imp) {
        "share of the training set held out to pick the best epoch");
   line(o, "seed", std::to_string(imp.train.seed), "same data + config + seed = identical model");
   line(o, "threads", std::to_string(imp.train.threads), "CPU threads for training");
+  line(o, "class_weights", quoted(imp.train.class_weights),
+       "none | balanced (weight the loss so rare labels count as much as common ones)");
   o << "\n[test]\n";
   line(o, "uncertain_threshold", number(imp.test.uncertain_threshold),
        "windows whose top score is below this are counted as uncertain");

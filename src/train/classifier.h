@@ -1,6 +1,8 @@
 // The classifier learning block: a small neural network over one window's features, trained with libtorch
-// (float32) and saved as one torch-free model file. libtorch stays inside src/train/torch_classifier.cpp;
-// this header and everything that includes it see plain vectors only.
+// (float32) and saved as one torch-free model file. libtorch stays inside src/train/torch_classifier.cpp,
+// built into the module libkiln_torch.so: train_classifier() and predict() load it on first use
+// (torch_module.h), everything else here is torch-free. This header and everything that includes it see plain
+// vectors only.
 //
 // Semantics are Keras's (the network is meant to be exported to TFLite as it is):
 //  - Tensors are channels-last: a conv1d input is [time, channels], a conv2d input [h, w, c]; flatten is
@@ -95,6 +97,9 @@ std::vector<std::vector<int>> check_layers(const std::vector<LayerSpec>& layers,
 
 // Trains the network with Adam (Keras's update rule: betas 0.9/0.999, epsilon 1e-7) on categorical
 // cross-entropy, and returns the weights of the epoch with the lowest validation loss.
+//  - settings.class_weights "balanced" weights each training window's loss by n / (k * n_c) (n training
+//    windows, k classes among them, n_c of its class), reduced as Keras does (sum / batch size); the
+//    validation loss stays unweighted. metadata["class_weights"] records the weights per label.
 //  - Validation: a stratified share `validation_split` of the training windows, drawn with the seed (per
 //  class
 //    round(n * split), keeping at least one training window per class). When that leaves no validation window
@@ -105,13 +110,15 @@ std::vector<std::vector<int>> check_layers(const std::vector<LayerSpec>& layers,
 //  - Throws kiln::Error for fewer than 2 labels, an empty or inconsistent training set, bad settings, an
 //  impossible
 //    layer stack, or a diverged training (loss NaN).
-// on_epoch is called after every epoch, in order.
+// on_epoch is called after every epoch, in order; an exception it throws stops training and propagates.
+// Loads libkiln_torch.so on first use: a missing or broken module is a kiln::Error saying so.
 ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std::string>& labels,
                                  const std::vector<LayerSpec>& layers, const TrainSettings& settings,
                                  const std::function<void(const EpochStats&)>& on_epoch);
 
 // Softmax scores, count * labels.size(), row after row. `x` holds count * prod(model.input_shape) values.
-// Float inference in eval mode (no dropout, batch norm from the moving statistics).
+// Float inference in eval mode (no dropout, batch norm from the moving statistics). On libtorch: loads
+// libkiln_torch.so on first use, like train_classifier().
 std::vector<float> predict(const ClassifierModel& model, const float* x, std::size_t count);
 
 // Throws kiln::Error unless labels, layers and weights (names, shapes, finite values) fit together.

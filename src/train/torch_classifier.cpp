@@ -1,5 +1,6 @@
 // The classifier on libtorch: the network (Keras semantics, see classifier.h), training and float inference.
-// This is the only file in Kiln that includes libtorch (its headers cost ~30 s and 1.3 GB to compile).
+// This is the only file in Kiln that includes libtorch (its headers cost ~30 s and 1.3 GB to compile); it is
+// built into the module libkiln_torch.so, which kiln loads only to train or predict (torch_module.h).
 //
 // Layout inside: the stored weights and the network's inputs are channels-last like Keras. torch's
 // convolutions and pools want channels-first, so each activation carries a flag saying which layout it is in,
@@ -21,6 +22,7 @@
 #include "core/error.h"
 #include "train/classifier.h"
 #include "train/layer_geometry.h"
+#include "train/torch_classifier.h"
 
 namespace kiln {
 
@@ -458,6 +460,36 @@ void check_training_input(const FeatureSet& train, const std::vector<std::string
     throw Error("[train] validation_split must be in [0, 1), got " + std::to_string(s.validation_split));
   }
   if (s.threads < 1) throw Error("[train] threads must be >= 1, got " + std::to_string(s.threads));
+  if (s.class_weights != "none" && s.class_weights != "balanced") {
+    throw Error("[train] class_weights must be none or balanced, got '" + s.class_weights + "'");
+  }
+}
+
+// Per-class weights of the training loss, empty for "none". "balanced" is sklearn's compute_class_weight
+// (what Keras users pass as class_weight): n / (k * n_c) over the training rows, with k the number of classes
+// that have training rows. A class without any keeps 1: it is never a target.
+std::vector<double> class_weights(const std::vector<int>& y, const std::vector<std::int64_t>& rows,
+                                  int classes, const std::string& mode) {
+  if (mode == "none") return {};
+  std::vector<std::int64_t> count(static_cast<std::size_t>(classes), 0);
+  for (std::int64_t r : rows) ++count[static_cast<std::size_t>(y[static_cast<std::size_t>(r)])];
+  const auto present = std::count_if(count.begin(), count.end(), [](std::int64_t n) { return n > 0; });
+  std::vector<double> w(static_cast<std::size_t>(classes), 1.0);
+  for (std::size_t c = 0; c < w.size(); ++c) {
+    if (count[c] > 0) {
+      w[c] =
+          static_cast<double>(rows.size()) / (static_cast<double>(present) * static_cast<double>(count[c]));
+    }
+  }
+  return w;
+}
+
+nlohmann::json class_weights_json(const std::vector<double>& weights, const std::vector<std::string>& labels,
+                                  const std::string& mode) {
+  if (weights.empty()) return mode;
+  nlohmann::json per_label = nlohmann::json::object();
+  for (std::size_t c = 0; c < labels.size(); ++c) per_label[labels[c]] = weights[c];
+  return {{"mode", mode}, {"weights", per_label}};
 }
 
 nlohmann::json epoch_json(const EpochStats& e) {
@@ -470,9 +502,9 @@ nlohmann::json epoch_json(const EpochStats& e) {
 
 }  // namespace
 
-ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std::string>& labels,
-                                 const std::vector<LayerSpec>& layers, const TrainSettings& settings,
-                                 const std::function<void(const EpochStats&)>& on_epoch) {
+ClassifierModel torch_train_classifier(const FeatureSet& train, const std::vector<std::string>& labels,
+                                       const std::vector<LayerSpec>& layers, const TrainSettings& settings,
+                                       const std::function<void(const EpochStats&)>& on_epoch) {
   check_training_input(train, labels, settings);
   const int classes = static_cast<int>(labels.size());
   std::vector<LayerSpec> resolved = resolve_layers(layers, train.shape, classes);
@@ -497,6 +529,10 @@ ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std:
   Tensor y = index_tensor(y64);
   Tensor train_rows = index_tensor(split.train), val_rows = index_tensor(split.validation);
   const std::int64_t n = train_rows.size(0);
+  // Weights the training loss only: validation (which picks the epoch) stays unweighted, as with Keras's
+  // class_weight.
+  const std::vector<double> per_class = class_weights(train.y, split.train, classes, settings.class_weights);
+  const Tensor loss_weights = per_class.empty() ? Tensor() : torch::tensor(per_class, torch::kFloat);
 
   std::vector<Tensor> best_state;
   int best_epoch = 0;
@@ -511,7 +547,14 @@ ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std:
       Tensor idx = order.slice(0, i, std::min<std::int64_t>(i + settings.batch_size, n));
       Tensor yb = y.index_select(0, idx);
       Tensor logits = net.forward(x.index_select(0, idx), true, train_gen);
-      Tensor loss = torch::nll_loss(torch::log_softmax(logits, 1), yb);
+      Tensor log_probs = torch::log_softmax(logits, 1);
+      // Weighted: Keras's reduction, sum(w_i * loss_i) / batch size (torch's weighted mean would divide by
+      // sum(w_i) instead).
+      Tensor loss =
+          loss_weights.defined()
+              ? (torch::nll_loss(log_probs, yb, {}, at::Reduction::None) * loss_weights.index_select(0, yb))
+                    .mean()
+              : torch::nll_loss(log_probs, yb);
       adam.zero_grad();
       loss.backward();
       adam.step();
@@ -589,6 +632,7 @@ ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std:
                       {"beta_2", kAdamBeta2},
                       {"epsilon", kAdamEpsilon}}},
                     {"loss", "categorical_crossentropy"},
+                    {"class_weights", class_weights_json(per_class, labels, settings.class_weights)},
                     {"batch_size", settings.batch_size},
                     {"seed", settings.seed},
                     {"threads", settings.threads},
@@ -596,7 +640,7 @@ ClassifierModel train_classifier(const FeatureSet& train, const std::vector<std:
   return model;
 }
 
-std::vector<float> predict(const ClassifierModel& model, const float* x, std::size_t count) {
+std::vector<float> torch_predict(const ClassifierModel& model, const float* x, std::size_t count) {
   check_model(model);
   const int classes = static_cast<int>(model.labels.size());
   Network net(model.layers, model.input_shape, classes);
