@@ -27,7 +27,9 @@ void BM_TrainDemo(benchmark::State& state) {
   kiln::Dataset dataset = kiln::Dataset::open(dir);
   const std::vector<kiln::SampleRecord> train = dataset.list(std::nullopt, "train");
   const std::vector<std::string> labels = dataset.labels();
-  kiln::FeatureTable t = kiln::dataset_features(dataset, train, impulse, paths.feature_cache(), 2, nullptr);
+  // No generation: read the cache, stage nothing (a benchmark must not change the project).
+  kiln::FeatureTable t =
+      kiln::dataset_features(dataset, train, impulse, paths.feature_cache(), nullptr, 2, nullptr);
   kiln::FeatureSet fs;
   fs.shape = t.shape;
   fs.x = t.values;
