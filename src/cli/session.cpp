@@ -1,5 +1,6 @@
 #include "cli/session.h"
 
+#include <cstdlib>
 #include <thread>
 
 #include "cli/progress.h"
@@ -33,6 +34,14 @@ ReadSession open_read_session(const Context& ctx) {
 }
 
 int feature_threads() {
+  if (const char* env = std::getenv("KILN_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end == env || *end != '\0' || n < 1 || n > 1024) {
+      throw Error(std::string("KILN_THREADS=") + env + ": expected a number of threads from 1 to 1024");
+    }
+    return static_cast<int>(n);
+  }
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
 }

@@ -48,7 +48,7 @@ void require_project(const ProjectPaths& paths);
 FeatureTable split_features(const WriteSession& s, const std::string& category, const Context& ctx,
                             FeatureStats* stats = nullptr);
 
-// Worker threads for feature extraction: the machine's cores, at least 1.
+// Worker threads for feature extraction: the environment's KILN_THREADS, else the machine's cores.
 int feature_threads();
 
 }  // namespace kiln::cli

@@ -68,6 +68,30 @@ double high_of(const Params& p, double frequency) {
   return p.at("high_frequency") == 0 ? frequency / 2 : p.at("high_frequency");
 }
 
+// The parameter a status is about ("" when it is not one parameter's).
+std::string mfe_param_of(dsp::Status status) {
+  switch (status) {
+    case dsp::kBadFrameLength:
+    case dsp::kSignalTooShort:
+      return "frame_length";
+    case dsp::kBadFrameStride:
+      return "frame_stride";
+    case dsp::kBadNumFilters:
+    case dsp::kEmptyMelFilter:
+      return "num_filters";
+    case dsp::kBadFftLength:
+      return "fft_length";
+    case dsp::kBadHighFrequency:
+      return "high_frequency";
+    case dsp::kBadLowFrequency:
+      return "low_frequency";
+    case dsp::kBadNoiseFloor:
+      return "noise_floor_db";
+    default:
+      return "";
+  }
+}
+
 [[noreturn]] void mfe_fail(dsp::Status status, const Params& p, double frequency, std::size_t samples) {
   const std::string fs = number(frequency) + " Hz";
   const double nyquist = frequency / 2;
@@ -132,7 +156,7 @@ double high_of(const Params& p, double frequency) {
       msg = dsp::status_message(status);
       break;
   }
-  throw Error("mfe: " + msg);
+  throw DspParamError(mfe_param_of(status), "mfe: " + msg);
 }
 
 DspShape mfe_shape(const Params& p, double frequency, int axes, std::size_t samples) {
@@ -220,12 +244,14 @@ Params resolve(const BlockSpec& block, const Params& given) {
     if (!spec) {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw Error(block.name + ": unknown parameter " + quote(name) + did_you_mean(name, names) +
-                  "; parameters: " + list);
+      throw DspParamError(name, block.name + ": unknown parameter " + quote(name) +
+                                    did_you_mean(name, names) + "; parameters: " + list);
     }
-    if (!std::isfinite(value)) throw Error(block.name + ": " + name + " must be a finite number");
+    if (!std::isfinite(value))
+      throw DspParamError(name, block.name + ": " + name + " must be a finite number");
     if (spec->integer && value != std::floor(value)) {
-      throw Error(block.name + ": " + name + " must be a whole number (got " + number(value) + ")");
+      throw DspParamError(name,
+                          block.name + ": " + name + " must be a whole number (got " + number(value) + ")");
     }
     if (!spec->ignored) out[name] = value;
   }

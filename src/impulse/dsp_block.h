@@ -13,7 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 namespace kiln {
+
+// The error for a value the block refuses, naming the parameter (so kiln.toml's reader can give its line).
+class DspParamError : public Error {
+ public:
+  DspParamError(std::string param, const std::string& message) : Error(message), param(std::move(param)) {}
+  std::string param;
+};
 
 struct DspShape {
   int frames;  // rows of the feature matrix

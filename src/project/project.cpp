@@ -4,23 +4,34 @@
 #include "core/error.h"
 #include "core/file_read.h"
 #include "impulse/dsp_block.h"
+#include "impulse/windowing.h"
 #include "project/impulse_toml.h"
 
 namespace kiln {
 namespace {
 
-// Parses kiln.toml text and checks what the TOML layer cannot: the DSP block's parameter names and ranges.
-// Parameters the file leaves out take the block's defaults.
+// "kiln.toml:12: " for a [table] key the file sets, else "kiln.toml: ".
+std::string where(std::string_view text, const std::string& filename, const std::string& table,
+                  const std::string& key) {
+  const int line = key.empty() ? 0 : impulse_toml_line(text, table, key);
+  return filename + (line > 0 ? ":" + std::to_string(line) : "") + ": ";
+}
+
+// Parses kiln.toml text and checks what the TOML layer cannot: the DSP block's parameter names and ranges,
+// and that one window gives at least one frame. Parameters the file leaves out take the block's defaults.
 Impulse parse_and_validate(const std::string& text, const std::string& filename) {
   Impulse imp = parse_impulse_toml(text, filename);
-  std::map<std::string, double> params = dsp_default_params(imp.dsp.block);
-  for (const auto& [k, v] : imp.dsp.params) params[k] = v;
   try {
-    validate_dsp_params(imp.dsp.block, imp.dsp.version, params, imp.input.frequency, imp.input.axes);
-  } catch (const Error& e) {
-    throw Error(filename + ": [dsp] " + e.what());
+    std::map<std::string, double> params = dsp_default_params(imp.dsp.block);
+    for (const auto& [k, v] : imp.dsp.params) params[k] = v;
+    validate_dsp_params(imp.dsp.block, imp.dsp.version, params, imp.input.frequency, imp.input.axes,
+                        ms_to_samples(imp.input.window_size_ms, imp.input.frequency));
+    imp.dsp.params = params;
+  } catch (const DspParamError& e) {
+    throw Error(where(text, filename, "dsp", e.param) + "[dsp] " + e.what());
+  } catch (const Error& e) {  // the block, its version, or the input it needs
+    throw Error(where(text, filename, "dsp", "block") + "[dsp] " + e.what());
   }
-  imp.dsp.params = params;
   return imp;
 }
 
