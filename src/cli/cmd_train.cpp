@@ -27,8 +27,9 @@ nlohmann::json run_train(const Context& ctx) {
   // The layer stack is checked before any work, so a mistake in kiln.toml costs nothing and changes nothing.
   std::vector<LayerSpec> layers = s.impulse.learn.layers;
   if (layers.empty()) layers = default_audio_network();
+  const std::vector<int> feature_shape = window_feature_shape(s.impulse);
   try {
-    check_layers(layers, window_feature_shape(s.impulse), static_cast<int>(labels.size()));
+    check_layers(layers, feature_shape, static_cast<int>(labels.size()));
   } catch (const Error& e) {
     throw Error(s.paths.toml().string() + ": [learn] " + e.what());
   }
