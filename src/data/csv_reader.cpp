@@ -136,7 +136,9 @@ SampleData read_csv_file(const std::filesystem::path& path) {
   times.reserve(lines.size() - 1);
   out.values.reserve((lines.size() - 1) * static_cast<std::size_t>(out.axes));
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const auto& [number, line] = lines[i];
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambda below.
+    const int number = lines[i].first;
+    const std::string_view line = lines[i].second;
     std::vector<std::string_view> cells = split(line, sep);
     if (cells.size() != header.size()) {
       throw Error(name + ": line " + std::to_string(number) + " has " + std::to_string(cells.size()) +

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <sstream>
 
@@ -17,9 +18,10 @@ namespace {
 
 // toml++ parses recursively, so a key of 100,000 dotted parts (a.a.a...) or arrays and inline tables nested
 // 100,000 deep overflow the stack before it can report anything. No kiln.toml needs more than a few of
-// either, so the text is checked first, with the line to blame. Strings and comments are skipped (a dot or
-// bracket in them means nothing); every '.' between two of = , [ ] { } or a line end counts as a key part
-// (a value with many dots is malformed anyway).
+// either, so the text is checked first, with the line to blame; so are the few spots where toml++ 3.3 is
+// undefined behaviour on non-ASCII text. Strings and comments are skipped (a dot or bracket in them means
+// nothing); every '.' between two of = , [ ] { } or a line end counts as a key part (a value with many dots
+// is malformed anyway).
 constexpr int kMaxTomlNesting = 16;
 constexpr int kMaxTomlKeyParts = 16;
 
@@ -32,7 +34,9 @@ void prescan_toml(std::string_view text, const std::string& file) {
   const auto fail = [&](const std::string& what) {
     throw Error(file + ":" + std::to_string(line) + ": " + what);
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  // A UTF-8 byte order mark (some editors write one) is allowed at the start.
+  const std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  for (std::size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') {
       ++line;
@@ -47,8 +51,27 @@ void prescan_toml(std::string_view text, const std::string& file) {
         if (text[i] == '\n') {
           if (!multiline) break;  // unterminated: toml++ reports it; the newline is counted above
           ++line;
-        } else if (escapes && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
-          ++i;  // the escaped character; a backslash at a line end leaves the line end to the branch above
+        } else if (escapes && text[i] == '\\') {
+          // toml++ 3.3 classifies the character after a backslash, and in a multi-line string the first one
+          // after a line-ending backslash and its whitespace, with a function that is undefined behaviour for
+          // most non-ASCII characters (U+00A1 to U+0499; marzer/tomlplusplus issues 190 and 295).
+          std::size_t k = i + 1;
+          while (multiline && k < text.size() &&
+                 (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n')) {
+            if (text[k] == '\n') ++line;
+            ++k;
+          }
+          if (k < text.size() && static_cast<unsigned char>(text[k]) >= 0x80) {
+            fail(k == i + 1
+                     ? "a backslash before a non-ASCII character (not a TOML escape)"
+                     : "a line-ending backslash followed by a non-ASCII character, which the TOML library "
+                       "misreads (put an ASCII character first on the line)");
+          }
+          if (k > i + 1) {
+            i = k - 1;  // past the whitespace and line ends of a line-ending backslash
+          } else if (k < text.size() && text[k] != '\n') {
+            i = k;  // the escaped character; a line end is left to the branch above
+          }
         } else if (text[i] == c && (!multiline || text.substr(i, 3) == std::string(3, c))) {
           if (multiline) i += 2;
           // A multi-line string may end with up to two more quotes ("""a"""" is a" + ").
@@ -71,6 +94,10 @@ void prescan_toml(std::string_view text, const std::string& file) {
     } else if (c == '.' && ++parts > kMaxTomlKeyParts) {
       fail("a key of more than " + std::to_string(kMaxTomlKeyParts) + " dotted parts");
     }
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      // TOML allows them only in strings and comments; toml++ 3.3 reaches undefined behaviour on many of them
+      // (see above) before it reports that.
+      fail("a non-ASCII character outside a string or comment");
   }
 }
 
@@ -378,12 +405,23 @@ void line(std::ostringstream& o, const std::string& key, const std::string& valu
 std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7F) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04X", u);
+      out += escape;
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }
 
+// A TOML basic string. Control characters must be escaped too (TOML forbids them raw, so a value holding one
+// would make the written file unreadable; found by fuzz_kiln_toml).
 void write_layer(std::ostringstream& o, const LayerSpec& l) {
   o << "\n[[learn.layers]]\ntype = " << quoted(l.type) << "\n";
   for (const auto& key : layer_keys(l.type)) {

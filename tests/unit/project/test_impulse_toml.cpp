@@ -316,3 +316,44 @@ TEST(Project, KilnTomlIsReadBounded) {
   }
   std::filesystem::remove_all(dir);
 }
+
+// The writer escapes control characters in strings: TOML forbids them raw, so impulse_to_toml used to write a
+// file that does not parse (found by fuzz_kiln_toml: a multi-line `name` read back and written again).
+TEST(ImpulseToml, WrittenStringsWithControlCharactersReadBack) {
+  Impulse a;
+  a.dsp.params = dsp_default_params("mfe");
+  a.dsp.version = "ei-4\nline two\t\x01\x1f\x7f \"quoted\" \\back";
+  const std::string text = impulse_to_toml(a);
+  EXPECT_NE(text.find(R"(version = "ei-4\u000Aline two\u0009\u0001\u001F\u007F \"quoted\" \\back")"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(parse_impulse_toml(text, "kiln.toml").dsp.version, a.dsp.version);
+}
+
+// toml++ 3.3 reaches undefined behaviour (__builtin_unreachable) when it asks whether U+00A1..U+0499 is
+// whitespace, which it does outside strings and after a backslash in multi-line strings (found by
+// fuzz_kiln_toml; marzer/tomlplusplus issues 190 and 295). Those spots are refused first; non-ASCII text in
+// strings and comments is fine.
+TEST(ImpulseToml, NonAsciiWhereTomlxxMisreadsIt) {
+  EXPECT_EQ(error_of("name = \"x\"\n\xC9\x8F = 2\n"),
+            "kiln.toml:2: a non-ASCII character outside a string or comment");
+  EXPECT_EQ(error_of("[input]\nfrequency = 16000\xC2\xA7\n"),
+            "kiln.toml:2: a non-ASCII character outside a string or comment");
+  EXPECT_EQ(error_of("name = \"\"\"\\\n\n  \xC2\xA7\"\"\"\n"),
+            "kiln.toml:3: a line-ending backslash followed by a non-ASCII character, which the TOML library "
+            "misreads (put an ASCII character first on the line)");
+  EXPECT_EQ(error_of("name = \"\"\"a\\\xC3\xA9\"\"\"\n"),
+            "kiln.toml:1: a backslash before a non-ASCII character (not a TOML escape)");
+  EXPECT_EQ(error_of("name = \"a\\\xC3\xA9\"\n"),
+            "kiln.toml:1: a backslash before a non-ASCII character (not a TOML escape)");
+  // Fine: in strings, after an ASCII character, and in comments.
+  Impulse imp =
+      parse_impulse_toml("# \xC3\xBCnicode \xC2\xA7\nname = \"caf\xC3\xA9 \xC2\xA7\"\n", "kiln.toml");
+  EXPECT_EQ(imp.name, "caf\xC3\xA9 \xC2\xA7");
+  imp = parse_impulse_toml("name = \"\"\"\\\n  x\xC2\xA7\\\"\"\"\"\n", "kiln.toml");
+  EXPECT_EQ(imp.name, "x\xC2\xA7\"");
+  imp = parse_impulse_toml("\xEF\xBB\xBFname = \"bom\"\n", "kiln.toml");  // a byte order mark
+  EXPECT_EQ(imp.name, "bom");
+  imp = parse_impulse_toml("name = 'a\\\xC3\xA9'\n", "kiln.toml");  // no escapes in literal strings
+  EXPECT_EQ(imp.name, "a\\\xC3\xA9");
+}
