@@ -93,11 +93,11 @@ void prescan_toml(std::string_view text, const std::string& file) {
       parts = 1;
     } else if (c == '.' && ++parts > kMaxTomlKeyParts) {
       fail("a key of more than " + std::to_string(kMaxTomlKeyParts) + " dotted parts");
-    }
     } else if (static_cast<unsigned char>(c) >= 0x80) {
       // TOML allows them only in strings and comments; toml++ 3.3 reaches undefined behaviour on many of them
       // (see above) before it reports that.
       fail("a non-ASCII character outside a string or comment");
+    }
   }
 }
 
@@ -402,6 +402,8 @@ void line(std::ostringstream& o, const std::string& key, const std::string& valu
   o << text << "\n";
 }
 
+// A TOML basic string. Control characters must be escaped too (TOML forbids them raw, so a value holding one
+// would make the written file unreadable; found by fuzz_kiln_toml).
 std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -420,8 +422,6 @@ std::string quoted(const std::string& s) {
   return out + "\"";
 }
 
-// A TOML basic string. Control characters must be escaped too (TOML forbids them raw, so a value holding one
-// would make the written file unreadable; found by fuzz_kiln_toml).
 void write_layer(std::ostringstream& o, const LayerSpec& l) {
   o << "\n[[learn.layers]]\ntype = " << quoted(l.type) << "\n";
   for (const auto& key : layer_keys(l.type)) {
