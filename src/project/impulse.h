@@ -69,7 +69,11 @@ struct TestSettings {
 
 // [dataset]
 struct DatasetSettings {
-  double test_ratio = 0.1;  // share of samples that `--category split` puts in the test set
+  double test_ratio = 0.1;  // share of each label's samples that `--category split` puts in the test set
+  // What keeps related samples in one split (data/ingest_files.h group_key): "none", "folder" (the folder
+  // holding the file) or "prefix" (the file name up to the first group_separator).
+  std::string group_by = "none";
+  std::string group_separator = "_";
 };
 
 struct Impulse {

@@ -11,6 +11,7 @@
 #include "core/closest_name.h"
 #include "core/error.h"
 #include "core/escape.h"
+#include "core/names.h"
 #include "core/quote.h"
 
 namespace kiln {
@@ -317,7 +318,14 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
 
   TableReader ds(subtable(root, "dataset", filename), "[dataset]", filename);
   ds.get("test_ratio", imp.dataset.test_ratio, 0.0, 1.0);
-  ds.finish({"test_ratio"});
+  ds.get("group_by", imp.dataset.group_by, {"none", "folder", "prefix"});
+  ds.get("group_separator", imp.dataset.group_separator, {});
+  // It is looked for in file names: the rules of a name (no '/', no control characters, not empty) fit.
+  if (auto problem = name_problem(imp.dataset.group_separator)) {
+    throw Error(filename + ": [dataset].group_separator '" + terminal_line(imp.dataset.group_separator, 60) +
+                "' " + *problem);
+  }
+  ds.finish({"test_ratio", "group_by", "group_separator"});
 
   TableReader dsp(subtable(root, "dsp", filename), "[dsp]", filename);
   dsp.get("block", imp.dsp.block, {"mfe"});
@@ -462,7 +470,11 @@ std::string impulse_to_toml(const Impulse& imp) {
        "pad samples shorter than a window with zeros (false: refuse them)");
   o << "\n[dataset]\n";
   line(o, "test_ratio", number(imp.dataset.test_ratio),
-       "share of samples `kiln add --category split` puts in the test set");
+       "share of each label's samples `kiln add --category split` puts in the test set");
+  line(o, "group_by", quoted(imp.dataset.group_by),
+       "none | folder | prefix: keep related samples in one split (docs/kiln-toml.md)");
+  line(o, "group_separator", quoted(imp.dataset.group_separator),
+       "group_by = \"prefix\": the group is the file name up to this");
   o << "\n[dsp]\n";
   line(o, "block", quoted(imp.dsp.block), "processing block: mfe (Mel-filterbank energy)");
   line(o, "version", quoted(imp.dsp.version),
