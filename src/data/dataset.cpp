@@ -1,10 +1,15 @@
 #include "data/dataset.h"
 
+#include <fnmatch.h>
+
+#include <cctype>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/error.h"
+#include "core/escape.h"
 #include "core/generation.h"
 #include "data/hash_split.h"
 #include "data/ingest_files.h"
@@ -19,7 +24,7 @@ namespace fs = std::filesystem;
 
 // PRAGMA user_version of the index this code writes. Bump it with a migration in migrate() when the schema
 // changes.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchemaV1 = R"(
 CREATE TABLE IF NOT EXISTS samples (
@@ -39,8 +44,16 @@ CREATE INDEX IF NOT EXISTS samples_label ON samples (label);
 PRAGMA user_version = 1;
 )";
 
+// Version 2: the group that keeps related samples in one split (ingest_files.h group_key). Samples of
+// version 1 get none.
+constexpr const char* kMigrateV2 = R"(
+ALTER TABLE samples ADD COLUMN group_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS samples_group ON samples (group_key);
+PRAGMA user_version = 2;
+)";
+
 constexpr const char* kColumns =
-    "id, hash, name, source_path, label, category, axes, frequency, length, axis_names, added_at";
+    "id, hash, name, source_path, label, category, axes, frequency, length, axis_names, added_at, group_key";
 
 SampleRecord read_record(const SqliteStatement& s) {
   SampleRecord r;
@@ -60,6 +73,7 @@ SampleRecord read_record(const SqliteStatement& s) {
     }
   }
   r.added_at = s.column_text(10);
+  r.group_key = s.column_text(11);
   return r;
 }
 
@@ -85,10 +99,23 @@ std::int64_t schema_version(const SqliteDb& db) {
 }
 
 void migrate(SqliteDb& db) {
-  if (schema_version(db) == kSchemaVersion) return;
+  const std::int64_t version = schema_version(db);
+  if (version == kSchemaVersion) return;
   SqliteTransaction tx(db);
-  db.exec(kSchemaV1);
+  if (version < 1) db.exec(kSchemaV1);
+  if (version < 2) db.exec(kMigrateV2);
   tx.commit();
+}
+
+// A shell word for a label in a suggested command: as it is when that is safe, else in single quotes.
+std::string shell_word(const std::string& s) {
+  bool plain = !s.empty();
+  for (unsigned char c : s)
+    plain = plain && (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c >= 0x80);
+  if (plain) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace
@@ -127,6 +154,14 @@ Dataset Dataset::open_for_update(const fs::path& project_dir, Generation& genera
   return Dataset(data_dir, std::move(staged), &generation);
 }
 
+Dataset::AddOptions Dataset::add_options(const DatasetSettings& settings) {
+  AddOptions o;
+  o.test_ratio = settings.test_ratio;
+  o.group_by = settings.group_by;
+  o.group_separator = settings.group_separator;
+  return o;
+}
+
 Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOptions& options,
                                 const InputSettings& input,
                                 std::function<void(std::size_t done, std::size_t total)> progress) {
@@ -136,54 +171,113 @@ Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOpt
   if (!(options.test_ratio >= 0 && options.test_ratio <= 1)) {
     throw Error("test ratio " + std::to_string(options.test_ratio) + ": expected a value from 0 to 1");
   }
+  if (options.group_by != "none" && options.group_by != "folder" && options.group_by != "prefix") {
+    throw Error("group_by '" + options.group_by + "': expected none, folder or prefix");
+  }
   const std::vector<IngestFile> files = collect_ingest_files(paths, options.label);
   if (progress) progress(0, files.size());
 
+  // 1. Read every file (staging its content) and sort it into new samples, harmless duplicates and
+  // conflicts (the same content under another label).
   AddResult result;
-  SqliteTransaction tx(db_);
+  struct Seen {
+    std::string label;
+    fs::path path;
+  };
+  std::map<std::string, Seen> seen;  // hash -> the file of this call that brought it
+  std::vector<std::string> conflicts;
+  const std::string now = utc_now();
   {
-    SqliteStatement exists = db_.prepare("SELECT 1 FROM samples WHERE hash = ?");
-    SqliteStatement insert = db_.prepare(
-        "INSERT INTO samples (hash, name, source_path, label, category, axes, frequency, length, axis_names, "
-        "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    std::set<std::string> seen;
-    const std::string now = utc_now();
+    SqliteStatement existing = db_.prepare("SELECT id, name, label FROM samples WHERE hash = ?");
     for (std::size_t i = 0; i < files.size(); ++i) {
       const IngestFile& file = files[i];
       SampleData data = read_sample_file(file.path, input);
       const std::string hash = sample_content_hash(data);
-      exists.bind(1, hash);
-      const bool present = exists.step();
-      exists.reset();
-      if (present || !seen.insert(hash).second) {
-        ++result.duplicates;
+      const std::string shown = terminal_line(file.path.string());
+      existing.bind(1, hash);
+      if (existing.step()) {
+        const std::string id = std::to_string(existing.column_int64(0)), label = existing.column_text(2);
+        if (label == file.label) {
+          ++result.duplicates;
+        } else {
+          conflicts.push_back(shown + ": already in the dataset as '" + terminal_line(label, 200) + "' (id " +
+                              id + ", " + terminal_line(existing.column_text(1), 200) +
+                              "); relabel it with `kiln dataset relabel " + id + " --label " +
+                              shell_word(file.label) + "`, or leave it out");
+        }
+      } else if (auto other = seen.find(hash); other != seen.end()) {
+        if (other->second.label == file.label) {
+          ++result.duplicates;
+        } else {
+          conflicts.push_back(shown + ": the same content as " + terminal_line(other->second.path.string()) +
+                              ", which is labelled '" + terminal_line(other->second.label, 200) +
+                              "' in this add, not '" + file.label + "'; leave one of them out");
+        }
       } else {
+        seen[hash] = {file.label, file.path};
         if (!store_.has(hash, data.values.size())) store_.write(hash, data.values);
         SampleRecord r;
         r.hash = hash;
         r.name = file.path.filename().string();
         r.source_path = fs::absolute(file.path).lexically_normal().string();
         r.label = file.label;
-        r.category =
-            options.category == "split" ? split_category(hash, options.test_ratio) : options.category;
+        r.category = options.category;
+        r.group_key = group_key(file.path, options.group_by, options.group_separator);
         r.axes = data.axes;
         r.frequency = data.frequency;
         r.length = static_cast<std::int64_t>(data.length());
         r.axis_names = data.axis_names;
         r.added_at = now;
-        insert.bind(1, r.hash).bind(2, r.name).bind(3, r.source_path).bind(4, r.label).bind(5, r.category);
-        insert.bind(6, r.axes).bind(7, r.frequency).bind(8, r.length);
-        insert.bind(9, nlohmann::json(r.axis_names).dump()).bind(10, r.added_at);
-        insert.step();
-        insert.reset();
-        r.id = db_.last_insert_rowid();
         result.samples.push_back(std::move(r));
-        ++result.added;
       }
+      existing.reset();
       if (progress) progress(i + 1, files.size());
     }
-    tx.commit();
   }
+  if (!conflicts.empty()) {
+    const std::size_t more = conflicts.size() - 1;
+    throw Error(conflicts.front() +
+                (more ? " (and " + std::to_string(more) + " more conflict" + (more == 1 ? ")" : "s)") : ""));
+  }
+
+  // 2. The split of the new samples, from what the dataset holds (hash_split.h).
+  if (options.category == "split") {
+    SplitExisting existing;
+    SqliteStatement labels = db_.prepare("SELECT label, category, COUNT(*) FROM samples GROUP BY 1, 2");
+    while (labels.step()) {
+      const int n = static_cast<int>(labels.column_int64(2));
+      existing.samples[labels.column_text(0)] += n;
+      if (labels.column_text(1) == "test") existing.test[labels.column_text(0)] += n;
+    }
+    SqliteStatement groups =
+        db_.prepare("SELECT group_key, category, COUNT(*) FROM samples WHERE group_key != '' GROUP BY 1, 2");
+    while (groups.step()) {
+      auto& [train, test] = existing.groups[groups.column_text(0)];
+      (groups.column_text(1) == "test" ? test : train) += static_cast<int>(groups.column_int64(2));
+    }
+    std::vector<SplitSample> split;
+    for (const SampleRecord& r : result.samples) split.push_back({r.hash, r.label, r.group_key});
+    const std::vector<std::string> categories = assign_split(split, existing, options.test_ratio);
+    for (std::size_t i = 0; i < result.samples.size(); ++i) result.samples[i].category = categories[i];
+  }
+
+  // 3. The rows, in file order.
+  SqliteTransaction tx(db_);
+  {
+    SqliteStatement insert = db_.prepare(
+        "INSERT INTO samples (hash, name, source_path, label, category, axes, frequency, length, axis_names, "
+        "added_at, group_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (SampleRecord& r : result.samples) {
+      insert.bind(1, r.hash).bind(2, r.name).bind(3, r.source_path).bind(4, r.label).bind(5, r.category);
+      insert.bind(6, r.axes).bind(7, r.frequency).bind(8, r.length);
+      insert.bind(9, json_text(nlohmann::json(r.axis_names))).bind(10, r.added_at).bind(11, r.group_key);
+      insert.step();
+      insert.reset();
+      r.id = db_.last_insert_rowid();
+    }
+  }
+  tx.commit();
+  result.added = static_cast<int>(result.samples.size());
   return result;
 }
 
@@ -229,17 +323,68 @@ void Dataset::require_ids(const std::vector<std::int64_t>& ids) const {
   }
 }
 
-void Dataset::relabel(const std::vector<std::int64_t>& ids, const std::string& label) {
+std::vector<std::int64_t> Dataset::match(const std::string& glob) const {
+  std::vector<std::int64_t> ids;
+  SqliteStatement q = db_.prepare("SELECT id, name FROM samples ORDER BY id");
+  while (q.step()) {
+    if (::fnmatch(glob.c_str(), q.column_text(1).c_str(), 0) == 0) ids.push_back(q.column_int64(0));
+  }
+  if (ids.empty()) {
+    throw Error("no sample's file name matches '" + terminal_line(glob, 200) + "' (see `kiln dataset list`)");
+  }
+  return ids;
+}
+
+int Dataset::relabel(const std::vector<std::int64_t>& ids, const std::string& label) {
   check_label(label);
+  std::map<std::int64_t, std::string> labels;
+  for (std::int64_t id : ids) labels[id] = label;
+  return set_labels(labels);
+}
+
+int Dataset::relabel_by_rule(const std::vector<std::int64_t>& ids, LabelRule rule) {
+  require_ids(ids);
+  std::map<std::int64_t, std::string> labels;
+  SqliteStatement q = db_.prepare("SELECT name, source_path FROM samples WHERE id = ?");
+  for (std::int64_t id : ids) {
+    q.bind(1, id);
+    q.step();
+    const std::string name = q.column_text(0), source = q.column_text(1);
+    q.reset();
+    // The folder is in the source path; the name is the file's name as it was added.
+    const std::string label =
+        label_by_rule(rule == LabelRule::kFolder ? fs::path(source) : fs::path(name), rule);
+    const std::string shown = "sample " + std::to_string(id) + " (" + terminal_line(source) + ")";
+    if (rule == LabelRule::kPrefix && label.empty()) {
+      throw Error(shown + ": the file name has no label before a dot (like alarm.01.wav)");
+    }
+    check_derived_label(shown, label, rule, "give it one with --label");
+    labels[id] = label;
+  }
+  return set_labels(labels);
+}
+
+int Dataset::set_labels(const std::map<std::int64_t, std::string>& labels) {
+  std::vector<std::int64_t> ids;
+  for (const auto& [id, label] : labels) ids.push_back(id);
   SqliteTransaction tx(db_);
   require_ids(ids);
+  SqliteStatement get = db_.prepare("SELECT label FROM samples WHERE id = ?");
   SqliteStatement u = db_.prepare("UPDATE samples SET label = ? WHERE id = ?");
-  for (std::int64_t id : ids) {
+  int changed = 0;
+  for (const auto& [id, label] : labels) {
+    get.bind(1, id);
+    get.step();
+    const bool same = get.column_text(0) == label;
+    get.reset();
+    if (same) continue;
     u.bind(1, label).bind(2, id);
     u.step();
     u.reset();
+    ++changed;
   }
   tx.commit();
+  return changed;
 }
 
 void Dataset::move(const std::vector<std::int64_t>& ids, const std::string& category) {

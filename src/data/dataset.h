@@ -1,5 +1,7 @@
 // A project's dataset: sample files stored by content hash in data/samples/ and one row per sample in the
-// SQLite index data/kiln.db (label, train/test category, axes, frequency, length, where it came from).
+// SQLite index data/kiln.db (label, train/test category, group, axes, frequency, length, where it came from).
+// The index's schema has a version (PRAGMA user_version); an older one is migrated when it is opened, in
+// memory for open(), in the staged copy for open_for_update().
 //
 // A dataset opened with open() only reads: it creates nothing, and a project without an index has an empty
 // dataset. One opened with open_for_update() works on a copy of the index staged in a Generation
@@ -10,10 +12,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "data/ingest_files.h"
 #include "data/sample_data.h"
 #include "data/sample_store.h"
 #include "data/sqlite_db.h"
@@ -29,7 +33,8 @@ struct SampleRecord {
   std::string name;         // original file name
   std::string source_path;  // absolute path the sample was added from
   std::string label;
-  std::string category;  // "train" or "test"
+  std::string category;   // "train" or "test"
+  std::string group_key;  // samples of one group stay in one split ("" = none; ingest_files.h group_key)
   int axes = 1;
   double frequency = 0;     // Hz
   std::int64_t length = 0;  // samples per axis
@@ -48,17 +53,24 @@ class Dataset {
   static Dataset open_for_update(const std::filesystem::path& project_dir, Generation& generation);
 
   struct AddOptions {
-    std::optional<std::string> label;  // default: from the folder or file name (ingest_files.h)
-    std::string category = "split";    // "train", "test" or "split" (by content hash, hash_split.h)
-    double test_ratio = 0.1;           // for "split"
+    std::optional<std::string> label;   // default: from the folder or file name (ingest_files.h)
+    std::string category = "split";     // "train", "test" or "split" (stratified by label, hash_split.h)
+    double test_ratio = 0.1;            // for "split"
+    std::string group_by = "none";      // [dataset] group_by: "none", "folder" or "prefix"
+    std::string group_separator = "_";  // [dataset] group_separator, for "prefix"
   };
+  // The options [dataset] of kiln.toml asks for.
+  static AddOptions add_options(const DatasetSettings& settings);
   struct AddResult {
     int added = 0;
-    int duplicates = 0;                 // content already in the dataset, or twice in this call
+    int duplicates = 0;                 // content already in the dataset with the same label, or twice
     std::vector<SampleRecord> samples;  // the added ones, in file order
   };
-  // Reads, converts (sample_reader.h) and adds the files and folders in `paths`. All or nothing: on any error
-  // (naming the bad file) the index and data/samples are as before. progress(done, total) is called per file.
+  // Reads, converts (sample_reader.h) and adds the files and folders in `paths`. Content already in the
+  // dataset, or twice in this call, is a duplicate when the labels agree and an error when they do not
+  // ("x.wav: already in the dataset as 'alarm' (id 12, alarm.01.wav); relabel it with ..."). All or
+  // nothing: on any error (naming the bad file) the index and data/samples are as before. progress(done,
+  // total) is called per file.
   AddResult add(const std::vector<std::filesystem::path>& paths, const AddOptions& options,
                 const InputSettings& input,
                 std::function<void(std::size_t done, std::size_t total)> progress = {});
@@ -72,8 +84,17 @@ class Dataset {
   // it may be called from several threads at once; no other method may.
   SampleData load(const SampleRecord& sample) const;
 
-  // Each throws kiln::Error naming the first unknown id, and then changes nothing.
-  void relabel(const std::vector<std::int64_t>& ids, const std::string& label);
+  // The ids of the samples whose file name matches the fnmatch(3) pattern `glob`, in id order. Throws
+  // kiln::Error when none does.
+  std::vector<std::int64_t> match(const std::string& glob) const;
+
+  // Each throws kiln::Error naming the first unknown id, and then changes nothing. relabel and
+  // relabel_by_rule return how many samples got another label than they had.
+  int relabel(const std::vector<std::int64_t>& ids, const std::string& label);  // label: core/names.h
+  // Each sample's label from its stored file name or source path, by `rule` (ingest_files.h); a label that
+  // breaks the rules of core/names.h, or a file name without a prefix for kPrefix, is an error naming the
+  // sample.
+  int relabel_by_rule(const std::vector<std::int64_t>& ids, LabelRule rule);
   void move(const std::vector<std::int64_t>& ids, const std::string& category);  // "train" or "test"
   void remove(const std::vector<std::int64_t>& ids);  // also deletes sample files no row uses any more
 
@@ -87,6 +108,7 @@ class Dataset {
  private:
   Dataset(std::filesystem::path data_dir, SqliteDb db, Generation* generation);
   void require_ids(const std::vector<std::int64_t>& ids) const;
+  int set_labels(const std::map<std::int64_t, std::string>& labels);  // id -> label; returns the changes
   std::filesystem::path data_dir_;
   SqliteDb db_;
   SampleStore store_;

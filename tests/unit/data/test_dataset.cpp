@@ -1,13 +1,19 @@
-// The dataset: ingest (labels, dedup by content, deterministic split), the SQLite index, relabel/move/remove,
-// and all-or-nothing ingest for every kind of bad input.
+// The dataset: ingest (labels, dedup by content, conflicts, the stratified grouped split), the SQLite index
+// and its migration, relabel/move/remove, and all-or-nothing ingest for every kind of bad input. Every change
+// goes through open_for_update in a generation under the write lock, as the commands do.
 #include <gtest/gtest.h>
 #include <sndfile.h>
 #include <sqlite3.h>
 
 #include <map>
+#include <optional>
 #include <set>
+#include <type_traits>
 
 #include "core/error.h"
+#include "core/escape.h"
+#include "core/generation.h"
+#include "core/project_state.h"
 #include "data/dataset.h"
 #include "data/hash_split.h"
 #include "data/sample_reader.h"
@@ -45,6 +51,35 @@ std::vector<std::int64_t> ids_of(const std::vector<SampleRecord>& samples) {
   return ids;
 }
 
+// Runs `f` on the dataset of `dir` opened for update, as a command does: under the write lock, staged in a
+// generation that is published when `f` returns (and discarded when it throws). Returns what `f` returns.
+template <typename F>
+auto change(const fs::path& dir, F&& f) {
+  WriteLock lock(dir, "test");
+  Generation generation(dir);
+  using Result = std::invoke_result_t<F, Dataset&>;
+  if constexpr (std::is_void_v<Result>) {
+    {
+      Dataset ds = Dataset::open_for_update(dir, generation);
+      f(ds);
+    }
+    generation.publish();
+  } else {
+    std::optional<Result> result;
+    {
+      Dataset ds = Dataset::open_for_update(dir, generation);
+      result.emplace(f(ds));
+    }
+    generation.publish();
+    return std::move(*result);
+  }
+}
+
+Dataset::AddResult add(const fs::path& dir, const std::vector<fs::path>& paths,
+                       const Dataset::AddOptions& opts = {}, const InputSettings& input = {}) {
+  return change(dir, [&](Dataset& ds) { return ds.add(paths, opts, input); });
+}
+
 // The message of the Error `f` throws, "" when it does not throw.
 template <typename F>
 std::string error_of(F&& f) {
@@ -56,14 +91,20 @@ std::string error_of(F&& f) {
   return "";
 }
 
-TEST(Dataset, OpenCreatesTheIndexAndRequiresTheProjectDirectory) {
+TEST(Dataset, OpenOnlyReadsAndRequiresTheProjectDirectory) {
   fs::path dir = make_project("ds-open");
+  const auto before = snapshot(dir);
   Dataset ds = Dataset::open(dir);
-  EXPECT_TRUE(fs::exists(dir / "data" / "kiln.db"));
-  EXPECT_TRUE(fs::is_directory(dir / "data" / "samples"));
   EXPECT_TRUE(ds.list().empty());
+  EXPECT_EQ(snapshot(dir), before);  // no data/, no index
+  EXPECT_FALSE(fs::exists(dir / "data"));
   EXPECT_EQ(error_of([&] { Dataset::open(dir / "nope"); }),
             (dir / "nope").string() + ": no such project directory");
+
+  // The first change creates the index, when it is published.
+  change(dir, [](Dataset& d) { EXPECT_TRUE(d.list().empty()); });
+  EXPECT_TRUE(fs::exists(dir / "data" / "kiln.db"));
+  EXPECT_TRUE(Dataset::open(dir).list().empty());
 }
 
 TEST(Dataset, AddsWithLabelsFromFoldersPrefixesAndTheFlag) {
@@ -76,11 +117,11 @@ TEST(Dataset, AddsWithLabelsFromFoldersPrefixesAndTheFlag) {
   write_tone(dir.parent_path() / "other" / "door" / "d1.wav", kWav16, 8000, 1, 0.25, 500, 0.5);
   write_tone(dir.parent_path() / "other" / "bell.wav", kWav16, 16000, 1, 0.25, 900, 0.5);
 
-  Dataset ds = Dataset::open(dir);
   std::vector<std::pair<std::size_t, std::size_t>> calls;
-  Dataset::AddResult r =
-      ds.add({rec, dir.parent_path() / "other" / "door" / "d1.wav"}, {}, InputSettings{},
-             [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); });
+  Dataset::AddResult r = change(dir, [&](Dataset& ds) {
+    return ds.add({rec, dir.parent_path() / "other" / "door" / "d1.wav"}, {}, InputSettings{},
+                  [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); });
+  });
   EXPECT_EQ(r.added, 5);
   EXPECT_EQ(r.duplicates, 0);
   std::map<std::string, std::string> expected = {{"a1.wav", "alarm"},
@@ -89,6 +130,7 @@ TEST(Dataset, AddsWithLabelsFromFoldersPrefixesAndTheFlag) {
                                                  {"fan.01.wav", "fan"},
                                                  {"d1.wav", "door"}};
   EXPECT_EQ(labels_by_name(r.samples), expected);
+  Dataset ds = Dataset::open(dir);
   EXPECT_EQ(labels_by_name(ds.list()), expected);
   ASSERT_FALSE(calls.empty());
   EXPECT_EQ(calls.front(), (std::pair<std::size_t, std::size_t>{0, 5}));
@@ -97,12 +139,13 @@ TEST(Dataset, AddsWithLabelsFromFoldersPrefixesAndTheFlag) {
   Dataset::AddOptions opts;
   opts.label = "doorbell";
   opts.category = "test";
-  r = ds.add({dir.parent_path() / "other" / "bell.wav"}, opts, InputSettings{});
+  r = add(dir, {dir.parent_path() / "other" / "bell.wav"}, opts);
   ASSERT_EQ(r.added, 1);
   EXPECT_EQ(r.samples[0].label, "doorbell");
   EXPECT_EQ(r.samples[0].category, "test");
 
   // Every record is complete and its content loads back as what the reader produced.
+  ds = Dataset::open(dir);
   for (const SampleRecord& s : ds.list()) {
     SCOPED_TRACE(s.name);
     EXPECT_EQ(s.axes, 1);
@@ -114,6 +157,7 @@ TEST(Dataset, AddsWithLabelsFromFoldersPrefixesAndTheFlag) {
     EXPECT_EQ(fs::path(s.source_path).filename(), s.name);
     EXPECT_EQ(s.axis_names, std::vector<std::string>{"audio"});
     EXPECT_EQ(s.added_at.size(), 20u);
+    EXPECT_EQ(s.group_key, "");  // group_by = "none"
     EXPECT_TRUE(fs::exists(dir / "data" / "samples" / (s.hash + ".f32")));
     SampleData loaded = ds.load(s);
     EXPECT_EQ(loaded.values, read_sample_file(s.source_path, InputSettings{}).values);
@@ -128,65 +172,240 @@ TEST(Dataset, DeduplicatesByConvertedContent) {
   test::write_audio(src / "x.wav", kWav16, 44100, 2, v);
   test::write_audio(src / "x.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 44100, 2, v);
   test::write_audio(src / "x.ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS, 44100, 2, v);
-  Dataset ds = Dataset::open(dir);
-  Dataset::AddResult r = ds.add({src / "x.wav", src / "x.flac"}, {}, InputSettings{});
+  Dataset::AddResult r = add(dir, {src / "x.wav", src / "x.flac"});
   EXPECT_EQ(r.added, 1);
   EXPECT_EQ(r.duplicates, 1);
-  r = ds.add({src}, {}, InputSettings{});  // again, plus the OGG
+  r = add(dir, {src});  // again, plus the OGG
   EXPECT_EQ(r.added, 1);
   EXPECT_EQ(r.duplicates, 2);
   ASSERT_EQ(r.samples.size(), 1u);
   EXPECT_EQ(r.samples[0].name, "x.ogg");
-  EXPECT_EQ(ds.list().size(), 2u);
+  EXPECT_EQ(Dataset::open(dir).list().size(), 2u);
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir / "data" / "samples")) files += e.is_regular_file();
   EXPECT_EQ(files, 2u);
 }
 
-// About test_ratio of the samples go to test, decided by the hash alone.
-TEST(Dataset, SplitIsDeterministicFromTheHash) {
-  int test_count = 0;
-  for (int i = 0; i < 1000; ++i) {
-    const std::string hash = sha256_hex("sample " + std::to_string(i));
-    const std::string category = split_category(hash, 0.1);
-    EXPECT_EQ(split_category(hash, 0.1), category);
-    test_count += category == "test";
-    EXPECT_EQ(split_category(hash, 0.0), "train");
-    EXPECT_EQ(split_category(hash, 1.0), "test");
-    // A sample in test at 10% stays in test at 20%: the split is a threshold on one number.
-    if (category == "test") {
-      EXPECT_EQ(split_category(hash, 0.2), "test");
-    }
-  }
-  // Binomial(1000, 0.1): mean 100, standard deviation 9.5.
-  EXPECT_GE(test_count, 70);
-  EXPECT_LE(test_count, 130);
-  EXPECT_EQ(split_category("0000000000000000" + std::string(48, 'f'), 0.01), "test");
-  // The threshold for 0.1 is the double 0.1 (0x3FB999999999999A) times 2^64 = 0x1999999999999A00.
-  EXPECT_EQ(split_category("19999999999999ff" + std::string(48, 'f'), 0.1), "test");
-  EXPECT_EQ(split_category("1999999999999a00" + std::string(48, '0'), 0.1), "train");
-  EXPECT_EQ(split_category("ffffffffffffffff" + std::string(48, 'f'), 0.999), "train");
-  EXPECT_NE(error_of([] { split_category("xyz", 0.1); }), "");
+// Content already in the dataset, or twice in one add, under another label: an error naming the file, the
+// sample it clashes with and the way out; nothing added. The same content with the same label stays a
+// harmless duplicate.
+TEST(Dataset, SameContentWithAnotherLabelIsAConflict) {
+  fs::path dir = make_project("ds-conflict");
+  fs::path src = dir.parent_path() / "src";
+  const std::vector<float> a = test::int16_noise(1600, 1), b = test::int16_noise(1600, 2);
+  test::write_audio(src / "alarm.01.wav", kWav16, 16000, 1, a);
+  test::write_audio(src / "other" / "x.wav", kWav16, 16000, 1, a);
+  test::write_audio(src / "twice" / "noise.1.wav", kWav16, 16000, 1, b);
+  test::write_audio(src / "twice" / "fan.1.wav", kWav16, 16000, 1, b);
+  test::write_audio(src / "fresh.wav", kWav16, 16000, 1, test::int16_noise(1600, 3));
+  const std::int64_t id = add(dir, {src / "alarm.01.wav"}).samples.at(0).id;
+  const auto before = snapshot(dir);
+
+  Dataset::AddOptions noise;
+  noise.label = "noise";
+  EXPECT_EQ(error_of([&] {
+              add(dir, {src / "fresh.wav", src / "other" / "x.wav"}, noise);
+            }),
+            (src / "other" / "x.wav").string() + ": already in the dataset as 'alarm' (id " +
+                std::to_string(id) + ", alarm.01.wav); relabel it with `kiln dataset relabel " +
+                std::to_string(id) + " --label noise`, or leave it out");
+  EXPECT_EQ(snapshot(dir), before);
+
+  // Several conflicts: the first, and how many more. A label that needs quoting in a shell is quoted.
+  Dataset::AddOptions spaced;
+  spaced.label = "smoke alarm";
+  EXPECT_EQ(error_of([&] {
+              add(dir, {src / "alarm.01.wav", src / "other" / "x.wav"}, spaced);
+            }),
+            (src / "alarm.01.wav").string() + ": already in the dataset as 'alarm' (id " +
+                std::to_string(id) + ", alarm.01.wav); relabel it with `kiln dataset relabel " +
+                std::to_string(id) + " --label 'smoke alarm'`, or leave it out (and 1 more conflict)");
+  EXPECT_EQ(snapshot(dir), before);
+
+  // Twice in one add under two labels (from the names: fan.1.wav comes first).
+  EXPECT_EQ(error_of([&] { add(dir, {src / "twice"}); }),
+            (src / "twice" / "noise.1.wav").string() + ": the same content as " +
+                (src / "twice" / "fan.1.wav").string() +
+                ", which is labelled 'fan' in this add, not 'noise'; leave one of them out");
+  EXPECT_EQ(snapshot(dir), before);
+
+  // The same label: duplicates, nothing to do.
+  Dataset::AddResult r =
+      add(dir, {src / "alarm.01.wav", src / "other" / "x.wav"}, Dataset::AddOptions{"alarm"});
+  EXPECT_EQ(r.added, 0);
+  EXPECT_EQ(r.duplicates, 2);
+  EXPECT_EQ(Dataset::open(dir).list().size(), 1u);
 }
 
-TEST(Dataset, SplitOnIngestMatchesTheHash) {
-  fs::path dir = make_project("ds-split");
-  fs::path src = dir.parent_path() / "src";
-  for (int i = 0; i < 40; ++i) {
-    test::write_audio(src / "s" / ("s" + std::to_string(i) + ".wav"), kWav16, 16000, 1,
+// About test_ratio of each label's samples go to test; groups stay whole; the result depends on the files,
+// not their order.
+TEST(Dataset, SplitIsStratifiedByLabel) {
+  std::vector<SplitSample> samples;
+  for (int i = 0; i < 40; ++i) samples.push_back({sha256_hex("a" + std::to_string(i)), "a", ""});
+  for (int i = 0; i < 10; ++i) samples.push_back({sha256_hex("b" + std::to_string(i)), "b", ""});
+  for (int i = 0; i < 4; ++i) samples.push_back({sha256_hex("c" + std::to_string(i)), "c", ""});
+  const std::vector<std::string> split = assign_split(samples, {}, 0.1);
+  std::map<std::string, int> test;
+  for (std::size_t i = 0; i < samples.size(); ++i) test[samples[i].label] += split[i] == "test";
+  // round(0.1 n): 4 of 40, 1 of 10, and none of 4 (0.4 rounds to 0).
+  EXPECT_EQ(test, (std::map<std::string, int>{{"a", 4}, {"b", 1}, {"c", 0}}));
+
+  // The order of the samples does not matter.
+  std::vector<SplitSample> reversed(samples.rbegin(), samples.rend());
+  const std::vector<std::string> split_reversed = assign_split(reversed, {}, 0.1);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    EXPECT_EQ(split_reversed[samples.size() - 1 - i], split[i]) << i;
+  }
+  // 0 and 1 put everything in one set.
+  for (const std::string& c : assign_split(samples, {}, 0.0)) EXPECT_EQ(c, "train");
+  for (const std::string& c : assign_split(samples, {}, 1.0)) EXPECT_EQ(c, "test");
+  // 0.5 rounds up: 5 samples at 0.1 give one test sample.
+  EXPECT_EQ(assign_split({{sha256_hex("x"), "x", ""}}, {{{"x", 4}}, {}, {}}, 0.1),
+            std::vector<std::string>{"test"});
+}
+
+// The targets count the samples already in the dataset: a later add tops each label up to its share.
+TEST(Dataset, SplitCountsTheSamplesAlreadyThere) {
+  SplitExisting existing;
+  existing.samples = {{"a", 18}, {"b", 9}};
+  existing.test = {{"a", 0}, {"b", 3}};
+  std::vector<SplitSample> samples;
+  for (int i = 0; i < 2; ++i) samples.push_back({sha256_hex("a" + std::to_string(i)), "a", ""});
+  for (int i = 0; i < 3; ++i) samples.push_back({sha256_hex("b" + std::to_string(i)), "b", ""});
+  const std::vector<std::string> split = assign_split(samples, existing, 0.1);
+  // a: 20 samples, target 2, none in test yet: both new ones. b: 12, target 1, 3 already: none.
+  EXPECT_EQ(split, (std::vector<std::string>{"test", "test", "train", "train", "train"}));
+}
+
+TEST(Dataset, SplitKeepsGroupsWhole) {
+  // 10 speakers with 4 samples each of "yes": a group is one unit, 10% of 40 = 4 = one speaker.
+  std::vector<SplitSample> samples;
+  for (int speaker = 0; speaker < 10; ++speaker) {
+    for (int i = 0; i < 4; ++i) {
+      samples.push_back({sha256_hex(std::to_string(speaker) + "/" + std::to_string(i)), "yes",
+                         "speaker" + std::to_string(speaker)});
+    }
+  }
+  const std::vector<std::string> split = assign_split(samples, {}, 0.1);
+  std::map<std::string, std::set<std::string>> categories;  // group -> categories
+  int test = 0;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    categories[samples[i].group_key].insert(split[i]);
+    test += split[i] == "test";
+  }
+  for (const auto& [group, c] : categories) EXPECT_EQ(c.size(), 1u) << group;
+  EXPECT_EQ(test, 4);
+
+  // A new sample of a known group follows it, whatever the label's target says.
+  SplitExisting existing;
+  existing.samples = {{"yes", 40}};
+  existing.test = {{"yes", 4}};
+  existing.groups = {{"speaker3", {0, 4}}, {"speaker4", {4, 0}}};
+  EXPECT_EQ(assign_split({{sha256_hex("n1"), "yes", "speaker3"}, {sha256_hex("n2"), "yes", "speaker4"}},
+                         existing, 0.1),
+            (std::vector<std::string>{"test", "train"}));
+
+  // A group of several labels counts for each of them: here it would overshoot "b" by 3 to fill "a" by 1.
+  std::vector<SplitSample> mixed = {{sha256_hex("m1"), "a", "g"},
+                                    {sha256_hex("m2"), "b", "g"},
+                                    {sha256_hex("m3"), "b", "g"},
+                                    {sha256_hex("m4"), "b", "g"}};
+  for (int i = 0; i < 5; ++i) mixed.push_back({sha256_hex("s" + std::to_string(i)), "a", ""});
+  const std::vector<std::string> mixed_split = assign_split(mixed, {}, 0.2);
+  EXPECT_EQ(mixed_split[0], "train");
+  int a_test = 0;
+  for (std::size_t i = 4; i < mixed.size(); ++i) a_test += mixed_split[i] == "test";
+  EXPECT_EQ(a_test, 1);  // round(0.2 * 6)
+}
+
+// Through add: stratified, the same files in another order give the same split, and a sample never changes
+// set on later adds.
+TEST(Dataset, SplitOnIngest) {
+  fs::path src = fresh_dir("ds-split-src");
+  for (int i = 0; i < 30; ++i) {
+    test::write_audio(src / "a" / ("s" + std::to_string(i) + ".wav"), kWav16, 16000, 1,
                       test::int16_noise(160, i));
   }
-  Dataset ds = Dataset::open(dir);
+  for (int i = 0; i < 10; ++i) {
+    test::write_audio(src / "b" / ("s" + std::to_string(i) + ".wav"), kWav16, 16000, 1,
+                      test::int16_noise(160, 100 + i));
+  }
   Dataset::AddOptions opts;
   opts.test_ratio = 0.3;
-  Dataset::AddResult r = ds.add({src}, opts, InputSettings{});
-  ASSERT_EQ(r.added, 40);
-  std::set<std::string> categories;
-  for (const SampleRecord& s : ds.list()) {
-    EXPECT_EQ(s.category, split_category(s.hash, 0.3)) << s.name;
-    categories.insert(s.category);
+  fs::path one = make_project("ds-split-1"), two = make_project("ds-split-2");
+  add(one, {src / "a", src / "b"}, opts);
+  add(two, {src / "b", src / "a"}, opts);
+  std::map<std::string, std::string> category_one, category_two;
+  std::map<std::string, int> test;
+  for (const SampleRecord& s : Dataset::open(one).list()) {
+    category_one[s.hash] = s.category;
+    test[s.label] += s.category == "test";
   }
-  EXPECT_EQ(categories, (std::set<std::string>{"test", "train"}));
+  for (const SampleRecord& s : Dataset::open(two).list()) category_two[s.hash] = s.category;
+  EXPECT_EQ(category_one, category_two);
+  EXPECT_EQ(test, (std::map<std::string, int>{{"a", 9}, {"b", 3}}));
+
+  // More samples later: the first ones keep their sets; the label is topped up to its share.
+  for (int i = 30; i < 40; ++i) {
+    test::write_audio(src / "a2" / ("s" + std::to_string(i) + ".wav"), kWav16, 16000, 1,
+                      test::int16_noise(160, i));
+  }
+  Dataset::AddOptions a = opts;
+  a.label = "a";
+  add(one, {src / "a2"}, a);
+  int a_test = 0;
+  for (const SampleRecord& s : Dataset::open(one).list()) {
+    if (category_one.count(s.hash)) {
+      EXPECT_EQ(s.category, category_one[s.hash]) << s.name;
+    }
+    a_test += s.label == "a" && s.category == "test";
+  }
+  EXPECT_EQ(a_test, 12);  // round(0.3 * 40)
+}
+
+TEST(Dataset, GroupsByPrefixOrFolder) {
+  fs::path dir = make_project("ds-groups");
+  fs::path src = dir.parent_path() / "src";
+  // Google Speech Commands' naming: <speaker>_nohash_<n>.wav, in a folder per word.
+  int seed = 0;
+  for (const char* word : {"yes", "no"}) {
+    for (int speaker = 0; speaker < 10; ++speaker) {
+      for (int n = 0; n < 2; ++n) {
+        test::write_audio(
+            src / word / ("spk" + std::to_string(speaker) + "_nohash_" + std::to_string(n) + ".wav"), kWav16,
+            16000, 1, test::int16_noise(160, ++seed));
+      }
+    }
+  }
+  test::write_audio(src / "yes" / "loose.wav", kWav16, 16000, 1, test::int16_noise(160, ++seed));
+  Dataset::AddOptions opts;
+  opts.group_by = "prefix";
+  opts.test_ratio = 0.2;
+  add(dir, {src}, opts);
+  std::map<std::string, std::set<std::string>> categories;
+  for (const SampleRecord& s : Dataset::open(dir).list()) {
+    if (s.name == "loose.wav") {
+      EXPECT_EQ(s.group_key, "loose");  // no separator: a group of its own, named by the file
+    } else {
+      EXPECT_EQ(s.group_key, s.name.substr(0, s.name.find('_')));
+    }
+    categories[s.group_key].insert(s.category);
+  }
+  EXPECT_EQ(categories.size(), 11u);
+  // A speaker's recordings of every word are in one set.
+  for (const auto& [group, c] : categories) EXPECT_EQ(c.size(), 1u) << group;
+
+  // A new recording of a known speaker joins that speaker's set.
+  const std::string spk0 = *categories["spk0"].begin();
+  test::write_audio(src / "later" / "spk0_nohash_9.wav", kWav16, 16000, 1, test::int16_noise(160, ++seed));
+  opts.label = "yes";
+  EXPECT_EQ(add(dir, {src / "later"}, opts).samples.at(0).category, spk0);
+
+  // Another separator, and folders as groups.
+  EXPECT_EQ(group_key("x/abc-def-1.wav", "prefix", "-"), "abc");
+  EXPECT_EQ(group_key("x/_abc.wav", "prefix", "_"), "_abc");
+  EXPECT_EQ(group_key("rec/day1/x.wav", "folder", "_"), (fs::current_path() / "rec" / "day1").string());
+  EXPECT_EQ(group_key("rec/day1/x.wav", "none", "_"), "");
 }
 
 TEST(Dataset, RelabelMoveRemove) {
@@ -196,50 +415,126 @@ TEST(Dataset, RelabelMoveRemove) {
     test::write_audio(src / "a" / ("s" + std::to_string(i) + ".wav"), kWav16, 16000, 1,
                       test::int16_noise(160, i));
   }
-  Dataset ds = Dataset::open(dir);
   Dataset::AddOptions train;
   train.category = "train";
-  std::vector<std::int64_t> ids = ids_of(ds.add({src}, train, InputSettings{}).samples);
+  std::vector<std::int64_t> ids = ids_of(add(dir, {src}, train).samples);
   ASSERT_EQ(ids.size(), 4u);
-  const std::string hash0 = ds.content_hash();
+  const std::string hash0 = Dataset::open(dir).content_hash();
 
-  ds.relabel({ids[0], ids[2]}, "b");
+  // relabel says how many samples it changed.
+  EXPECT_EQ(change(dir, [&](Dataset& ds) { return ds.relabel({ids[0], ids[2]}, "b"); }), 2);
+  EXPECT_EQ(change(dir, [&](Dataset& ds) { return ds.relabel({ids[0], ids[1]}, "b"); }), 1);
+  EXPECT_EQ(change(dir, [&](Dataset& ds) { return ds.relabel({ids[1]}, "a"); }), 1);
+  Dataset ds = Dataset::open(dir);
   EXPECT_EQ(ds.list(std::string("b")).size(), 2u);
   EXPECT_EQ(ds.list(std::string("a")).size(), 2u);
   EXPECT_NE(ds.content_hash(), hash0);
-  ds.move({ids[1]}, "test");
+  change(dir, [&](Dataset& d) { d.move({ids[1]}, "test"); });
+  ds = Dataset::open(dir);
   EXPECT_EQ(ids_of(ds.list(std::nullopt, std::string("test"))), std::vector<std::int64_t>{ids[1]});
   EXPECT_EQ(ds.list(std::string("a"), std::string("train")).size(), 1u);
 
   // Unknown ids: an error naming the id, and nothing changes (not even the known ids before it).
   const auto before = ds.list();
   const auto files_before = snapshot(dir);
-  EXPECT_EQ(error_of([&] {
-              ds.relabel({ids[3], 999}, "c");
-            }),
+  EXPECT_EQ(error_of([&] { change(dir, [&](Dataset& d) {
+                             d.relabel({ids[3], 999}, "c");
+                           }); }),
             "no sample with id 999 (see `kiln dataset list`)");
-  EXPECT_EQ(error_of([&] {
-              ds.move({ids[3], 998}, "test");
-            }),
+  EXPECT_EQ(error_of([&] { change(dir, [&](Dataset& d) {
+                             d.move({ids[3], 998}, "test");
+                           }); }),
             "no sample with id 998 (see `kiln dataset list`)");
-  EXPECT_EQ(error_of([&] { ds.remove({ids[3], 997}); }), "no sample with id 997 (see `kiln dataset list`)");
-  EXPECT_NE(error_of([&] { ds.move({ids[3]}, "split"); }), "");
-  EXPECT_NE(error_of([&] { ds.relabel({ids[3]}, ""); }), "");
-  EXPECT_NE(error_of([&] { ds.remove({}); }), "");
+  EXPECT_EQ(error_of([&] { change(dir, [&](Dataset& d) {
+                             d.remove({ids[3], 997});
+                           }); }),
+            "no sample with id 997 (see `kiln dataset list`)");
+  EXPECT_EQ(error_of([&] {
+              change(dir, [&](Dataset& d) { d.relabel_by_rule({ids[3], 996}, LabelRule::kName); });
+            }),
+            "no sample with id 996 (see `kiln dataset list`)");
+  EXPECT_NE(error_of([&] { change(dir, [&](Dataset& d) { d.move({ids[3]}, "split"); }); }), "");
+  EXPECT_EQ(error_of([&] { change(dir, [&](Dataset& d) { d.relabel({ids[3]}, ""); }); }),
+            "a label cannot be empty");
+  EXPECT_EQ(error_of([&] { change(dir, [&](Dataset& d) { d.relabel({ids[3]}, "a/b"); }); }),
+            "the label 'a/b' contains '/' (it must be usable as a folder name)");
+  EXPECT_NE(error_of([&] { change(dir, [&](Dataset& d) { d.remove({}); }); }), "");
+  ds = Dataset::open(dir);
   EXPECT_EQ(labels_by_name(ds.list()), labels_by_name(before));
   EXPECT_EQ(ids_of(ds.list(std::nullopt, std::string("test"))), std::vector<std::int64_t>{ids[1]});
   EXPECT_EQ(snapshot(dir), files_before);
 
   // Removing deletes the sample file; the ids of removed samples are not reused.
   const std::string removed_hash = ds.list()[0].hash;
-  ds.remove({ids[0]});
-  EXPECT_EQ(ds.list().size(), 3u);
+  change(dir, [&](Dataset& d) { d.remove({ids[0]}); });
+  EXPECT_EQ(Dataset::open(dir).list().size(), 3u);
   EXPECT_FALSE(fs::exists(dir / "data" / "samples" / (removed_hash + ".f32")));
   test::write_audio(src / "new.wav", kWav16, 16000, 1, test::int16_noise(160, 77));
-  std::int64_t new_id = ds.add({src / "new.wav"}, {}, InputSettings{}).samples.at(0).id;
+  std::int64_t new_id = add(dir, {src / "new.wav"}).samples.at(0).id;
   EXPECT_GT(new_id, ids[3]);
   // Adding the removed content again works (it is no longer a duplicate).
-  EXPECT_EQ(ds.add({src / "a" / "s0.wav"}, {}, InputSettings{}).added, 1);
+  EXPECT_EQ(add(dir, {src / "a" / "s0.wav"}).added, 1);
+}
+
+// relabel --label-from and --match: the label rules of ingest on the stored names, all or nothing.
+TEST(Dataset, RelabelByRuleAndMatch) {
+  fs::path dir = make_project("ds-rule");
+  fs::path src = dir.parent_path() / "src";
+  test::write_audio(src / "alarm" / "siren.01.wav", kWav16, 16000, 1, test::int16_noise(160, 1));
+  test::write_audio(src / "alarm" / "beep.02.wav", kWav16, 16000, 1, test::int16_noise(160, 2));
+  test::write_audio(src / "noise" / "fan.wav", kWav16, 16000, 1, test::int16_noise(160, 3));
+  test::write_audio(src / "caf\xE9" / "x.wav", kWav16, 16000, 1, test::int16_noise(160, 4));
+  Dataset::AddOptions unsorted;
+  unsorted.label = "unsorted";
+  const std::vector<std::int64_t> ids =
+      ids_of(add(dir, {src / "alarm", src / "noise", src / "caf\xE9"}, unsorted).samples);
+  ASSERT_EQ(ids.size(), 4u);  // beep, siren, fan, x
+
+  auto label_of = [&](std::int64_t id) {
+    for (const SampleRecord& s : Dataset::open(dir).list()) {
+      if (s.id == id) return s.label;
+    }
+    return std::string("?");
+  };
+  EXPECT_EQ(change(dir,
+                   [&](Dataset& d) {
+                     return d.relabel_by_rule({ids[0], ids[1], ids[2]}, LabelRule::kFolder);
+                   }),
+            3);
+  EXPECT_EQ(label_of(ids[0]), "alarm");
+  EXPECT_EQ(label_of(ids[2]), "noise");
+  EXPECT_EQ(change(dir,
+                   [&](Dataset& d) {
+                     return d.relabel_by_rule({ids[0], ids[1]}, LabelRule::kPrefix);
+                   }),
+            2);
+  EXPECT_EQ(label_of(ids[0]), "beep");
+  EXPECT_EQ(label_of(ids[1]), "siren");
+  EXPECT_EQ(change(dir, [&](Dataset& d) { return d.relabel_by_rule({ids[2]}, LabelRule::kName); }), 1);
+  EXPECT_EQ(label_of(ids[2]), "fan");
+  EXPECT_EQ(change(dir, [&](Dataset& d) { return d.relabel_by_rule({ids[2]}, LabelRule::kName); }), 0);
+
+  // A label the rule cannot give: the first such sample is named, nothing changes.
+  const auto before = snapshot(dir);
+  const std::string x_path = terminal_line((src / "caf\xE9" / "x.wav").string());
+  EXPECT_EQ(
+      error_of([&] { change(dir, [&](Dataset& d) { d.relabel_by_rule(ids, LabelRule::kFolder); }); }),
+      "sample " + std::to_string(ids[3]) + " (" + x_path +
+          "): the label 'caf\\xE9' (from the folder name) is not valid UTF-8; give it one with --label");
+  EXPECT_EQ(error_of([&] {
+              change(dir, [&](Dataset& d) { d.relabel_by_rule({ids[1], ids[2]}, LabelRule::kPrefix); });
+            }),
+            "sample " + std::to_string(ids[2]) + " (" + (src / "noise" / "fan.wav").string() +
+                "): the file name has no label before a dot (like alarm.01.wav)");
+  EXPECT_EQ(snapshot(dir), before);
+
+  // Globs match file names, in id order; matching nothing is an error.
+  Dataset ds = Dataset::open(dir);
+  EXPECT_EQ(ds.match("*.0?.wav"), (std::vector<std::int64_t>{ids[0], ids[1]}));
+  EXPECT_EQ(ds.match("[fx]*"), (std::vector<std::int64_t>{ids[2], ids[3]}));
+  EXPECT_EQ(ds.match("*"), ids);
+  EXPECT_EQ(error_of([&] { ds.match("*.flac"); }),
+            "no sample's file name matches '*.flac' (see `kiln dataset list`)");
 }
 
 TEST(Dataset, ContentHashIsIndependentOfOrderAndPersists) {
@@ -248,16 +543,13 @@ TEST(Dataset, ContentHashIsIndependentOfOrderAndPersists) {
   fs::path src = a.parent_path() / "src";
   test::write_audio(src / "x" / "1.wav", kWav16, 16000, 1, test::int16_noise(160, 1));
   test::write_audio(src / "y" / "2.wav", kWav16, 16000, 1, test::int16_noise(160, 2));
-  std::string hash_a;
-  {
-    Dataset ds = Dataset::open(a);
-    ds.add({src / "x", src / "y"}, {}, InputSettings{});
-    hash_a = ds.content_hash();
-  }
-  Dataset db = Dataset::open(b);
-  db.add({src / "y"}, {}, InputSettings{});
-  db.add({src / "x"}, {}, InputSettings{});
-  EXPECT_EQ(db.content_hash(), hash_a);
+  Dataset::AddOptions train;
+  train.category = "train";
+  add(a, {src / "x", src / "y"}, train);
+  const std::string hash_a = Dataset::open(a).content_hash();
+  add(b, {src / "y"}, train);
+  add(b, {src / "x"}, train);
+  EXPECT_EQ(Dataset::open(b).content_hash(), hash_a);
   Dataset reopened = Dataset::open(a);
   EXPECT_EQ(reopened.content_hash(), hash_a);
   EXPECT_EQ(reopened.list().size(), 2u);
@@ -267,8 +559,8 @@ TEST(Dataset, ContentHashIsIndependentOfOrderAndPersists) {
 TEST(Dataset, LoadChecksTheSampleFile) {
   fs::path dir = make_project("ds-load");
   test::write_audio(dir.parent_path() / "x.wav", kWav16, 16000, 1, test::int16_noise(160, 1));
+  SampleRecord s = add(dir, {dir.parent_path() / "x.wav"}).samples.at(0);
   Dataset ds = Dataset::open(dir);
-  SampleRecord s = ds.add({dir.parent_path() / "x.wav"}, {}, InputSettings{}).samples.at(0);
   fs::path file = dir / "data" / "samples" / (s.hash + ".f32");
   fs::resize_file(file, 100);
   EXPECT_EQ(error_of([&] { ds.load(s); }),
@@ -280,13 +572,55 @@ TEST(Dataset, LoadChecksTheSampleFile) {
 
 TEST(Dataset, RefusesAnIndexFromANewerKiln) {
   fs::path dir = make_project("ds-version");
-  Dataset::open(dir);
+  change(dir, [](Dataset&) {});
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir / "data" / "kiln.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
   EXPECT_NE(error_of([&] { Dataset::open(dir); }).find("version 99 was written by a newer Kiln"),
             std::string::npos);
+}
+
+// An index of version 1 (no group_key) is read as it is, migrated in memory; the first change writes
+// version 2, keeping every row.
+TEST(Dataset, MigratesAVersion1Index) {
+  fs::path dir = make_project("ds-migrate");
+  fs::create_directories(dir / "data");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "data" / "kiln.db").c_str(), &db), SQLITE_OK);
+  const char* v1 = R"(
+CREATE TABLE samples (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE, name TEXT NOT NULL, source_path TEXT NOT NULL,
+  label TEXT NOT NULL, category TEXT NOT NULL CHECK (category IN ('train', 'test')), axes INTEGER NOT NULL,
+  frequency REAL NOT NULL, length INTEGER NOT NULL, axis_names TEXT NOT NULL, added_at TEXT NOT NULL);
+CREATE INDEX samples_label ON samples (label);
+INSERT INTO samples (hash, name, source_path, label, category, axes, frequency, length, axis_names, added_at)
+  VALUES ('abc', 'x.wav', '/rec/x.wav', 'alarm', 'test', 1, 16000, 160, '["audio"]', '2024-01-01T00:00:00Z');
+PRAGMA user_version = 1;
+)";
+  ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  const auto before = snapshot(dir);
+
+  auto check = [](const Dataset& ds) {
+    const std::vector<SampleRecord> rows = ds.list();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].label, "alarm");
+    EXPECT_EQ(rows[0].category, "test");
+    EXPECT_EQ(rows[0].group_key, "");
+  };
+  check(Dataset::open(dir));
+  EXPECT_EQ(snapshot(dir), before);  // reading changes nothing
+
+  change(dir, [&](Dataset& ds) { check(ds); });
+  check(Dataset::open(dir));
+  ASSERT_EQ(sqlite3_open((dir / "data" / "kiln.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 2);
+  sqlite3_finalize(q);
+  sqlite3_close(db);
 }
 
 TEST(Dataset, SensorProject) {
@@ -300,8 +634,8 @@ TEST(Dataset, SensorProject) {
       dir.parent_path() / "src" / "idle.1.json",
       R"({"payload": {"interval_ms": 20, "sensors": [{"name": "x", "units": "g"}, {"name": "y", "units": "g"}],
                  "values": [[0, 0], [0, 1]]}})");
+  ASSERT_EQ(add(dir, {dir.parent_path() / "src"}, {}, motion).added, 2);
   Dataset ds = Dataset::open(dir);
-  ASSERT_EQ(ds.add({dir.parent_path() / "src"}, {}, motion).added, 2);
   auto samples = ds.list();
   ASSERT_EQ(samples.size(), 2u);
   EXPECT_EQ(samples[0].label, "idle");
@@ -350,37 +684,37 @@ TEST(Dataset, BadInputLeavesTheProjectUnchanged) {
       {"unknown.txt", "hello", "unknown file type"},
   };
 
-  Dataset ds = Dataset::open(dir);
-  ASSERT_EQ(ds.add({src / "existing.wav"}, {}, InputSettings{}).added, 1);
-  const auto rows_before = ds.list();
-  const std::string hash_before = ds.content_hash();
+  ASSERT_EQ(add(dir, {src / "existing.wav"}).added, 1);
+  const auto rows_before = Dataset::open(dir).list();
+  const std::string hash_before = Dataset::open(dir).content_hash();
   const auto files_before = snapshot(dir);
-  ASSERT_EQ(files_before.size(), 3u);  // kiln.toml, kiln.db, one sample file
+  // kiln.toml, kiln.db, one sample file, and the lock files of .kiln/
+  ASSERT_EQ(files_before.size(), 5u);
 
   for (const auto& [file, content, expected] : cases) {
     SCOPED_TRACE(file);
     fs::remove_all(bad);
     write_text(bad / file, content);
     const std::string msg = error_of([&] {
-      ds.add({src / "good", src / "good.flac", bad / file, src / "existing.wav"}, {}, InputSettings{});
+      add(dir, {src / "good", src / "good.flac", bad / file, src / "existing.wav"});
     });
     EXPECT_EQ(msg.rfind((bad / file).string() + ": ", 0), 0u) << msg;
     EXPECT_NE(msg.find(expected), std::string::npos) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
     EXPECT_EQ(snapshot(dir), files_before);
-    EXPECT_EQ(ds.content_hash(), hash_before);
-    EXPECT_EQ(ds.list().size(), rows_before.size());
+    EXPECT_EQ(Dataset::open(dir).content_hash(), hash_before);
+    EXPECT_EQ(Dataset::open(dir).list().size(), rows_before.size());
   }
   // A missing path and a folder without samples are found before anything is read.
   for (const fs::path& p : {bad / "missing.wav", bad}) {
     fs::remove_all(bad);
     fs::create_directories(bad);
-    const std::string msg = error_of([&] { ds.add({src / "good", p}, {}, InputSettings{}); });
+    const std::string msg = error_of([&] { add(dir, {src / "good", p}); });
     EXPECT_EQ(msg.rfind(p.string() + ": ", 0), 0u) << msg;
     EXPECT_EQ(snapshot(dir), files_before);
   }
   // The same good files then go in fine.
-  EXPECT_EQ(ds.add({src / "good", src / "good.flac"}, {}, InputSettings{}).added, 3);
+  EXPECT_EQ(add(dir, {src / "good", src / "good.flac"}).added, 3);
 }
 
 }  // namespace

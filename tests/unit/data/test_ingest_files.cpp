@@ -98,7 +98,34 @@ TEST(IngestFiles, Errors) {
   EXPECT_EQ(message({root / "empty"}, std::nullopt).rfind((root / "empty").string() + ": no sample files", 0),
             0u);
   EXPECT_EQ(message({root / "a.wav"}, std::string("")), "a label cannot be empty");
-  EXPECT_NE(message({root / "a.wav"}, std::string("a\nb")).find("control characters"), std::string::npos);
+  EXPECT_EQ(message({root / "a.wav"}, std::string("a\nb")),
+            "the label 'a\\nb' contains a control character (U+000A)");
+  // A missing file inside a path that is a file is missing too.
+  EXPECT_EQ(message({root / "a.wav" / "x.wav"}, std::nullopt),
+            (root / "a.wav" / "x.wav").string() + ": no such file or directory");
+}
+
+// A path the system cannot even look up is not "missing": the real reason is shown (ENAMETOOLONG), on one
+// line cut to a readable length.
+TEST(IngestFiles, NamesTooLongSayWhy) {
+  auto root = fresh_dir("ingest-long");
+  auto message = [](const fs::path& p) {
+    try {
+      collect_ingest_files({p}, std::nullopt);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const fs::path long_component = root / (std::string(300, 'a') + ".wav");  // > NAME_MAX (255)
+  std::string msg = message(long_component);
+  EXPECT_NE(msg.find(": File name too long"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("no such file"), std::string::npos) << msg;
+  fs::path long_path = root;
+  while (long_path.string().size() <= 5000) long_path /= std::string(200, 'b');  // > PATH_MAX (4096)
+  msg = message(long_path / "x.wav");
+  EXPECT_NE(msg.find(": File name too long"), std::string::npos) << msg.substr(0, 200);
+  EXPECT_LT(msg.size(), 1100u);
 }
 
 }  // namespace
