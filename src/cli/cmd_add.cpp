@@ -7,7 +7,9 @@
 #include "cli/progress.h"
 #include "cli/session.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "data/dataset.h"
+#include "data/label_balance.h"
 #include "data/sample_reader.h"
 #include "project/project.h"
 
@@ -33,7 +35,8 @@ void register_add(CLI::App& app, Context& ctx) {
       "--label", label, "Label for every file (default: from the folder or file name, see below)");
   cmd->add_option(
          "--category", category,
-         "train, test, or split: test for [dataset] test_ratio of the samples, chosen by content hash")
+         "train, test, or split: [dataset] test_ratio of each label's new samples go to test (a group, see "
+         "[dataset] group_by, stays in one set)")
       ->check(CLI::IsMember({"train", "test", "split"}))
       ->capture_default_str();
   cmd->footer(
@@ -50,17 +53,22 @@ void register_add(CLI::App& app, Context& ctx) {
       "  4. the folder holding the file, as you wrote it                  (kiln add rec/alarm, "
       "rec/alarm/x.wav)\n"
       "  5. the file name                                                 (x.wav = x)\n\n"
+      "Labels must be valid UTF-8, at most 128 bytes, without control characters, '/' or '\\', not '.' or "
+      "'..',\n"
+      "without leading or trailing whitespace; a folder or file name that gives no such label needs "
+      "--label.\n\n"
       "Samples are stored by content hash: the same recording added twice (or as WAV and FLAC) is stored "
-      "once.\n"
+      "once;\n"
+      "content already in the dataset under another label is an error (relabel it, or leave the file out).\n"
+      "A sample keeps its set once assigned: `kiln dataset move` changes it.\n"
       "One `kiln add` is all or nothing: if any file is bad, nothing is added.");
   cmd->callback([&ctx, label_opt] {
     WriteSession session = open_write_session(ctx, "add", true);
     const Impulse& impulse = session.impulse;
     Dataset& dataset = session.dataset;
-    Dataset::AddOptions opts;
+    Dataset::AddOptions opts = Dataset::add_options(impulse.dataset);
     if (label_opt->count() > 0) opts.label = label;
     opts.category = category;
-    opts.test_ratio = impulse.dataset.test_ratio;
     std::vector<std::filesystem::path> inputs(paths.begin(), paths.end());
 
     std::optional<Progress> bar;
@@ -69,6 +77,10 @@ void register_add(CLI::App& app, Context& ctx) {
       bar->set(done);
     });
     if (bar) bar->finish();
+    // Seconds of recordings per label, over the whole dataset: a label's windows grow with its seconds.
+    std::map<std::string, double> seconds;
+    for (const SampleRecord& s : dataset.list()) seconds[s.label] += s.seconds();
+    const std::optional<std::string> imbalance = imbalance_warning(seconds);
     session.generation->publish();
 
     std::map<std::string, std::map<std::string, int>> per_label;  // label -> category -> count
@@ -81,16 +93,23 @@ void register_add(CLI::App& app, Context& ctx) {
       }
       nlohmann::json samples = nlohmann::json::array();
       for (const SampleRecord& s : r.samples) {
-        samples.push_back({{"id", s.id},
-                           {"name", s.name},
-                           {"label", s.label},
-                           {"category", s.category},
-                           {"seconds", s.seconds()},
-                           {"hash", s.hash}});
+        samples.push_back(
+            {{"id", s.id},
+             {"name", s.name},
+             {"label", s.label},
+             {"category", s.category},
+             {"group", s.group_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.group_key)},
+             {"seconds", s.seconds()},
+             {"hash", s.hash}});
       }
-      nlohmann::json out = {
-          {"added", r.added}, {"duplicates", r.duplicates}, {"labels", labels}, {"samples", samples}};
-      std::printf("%s\n", out.dump(2).c_str());
+      nlohmann::json warnings = nlohmann::json::array();
+      if (imbalance) warnings.push_back(*imbalance);
+      nlohmann::json out = {{"added", r.added},
+                            {"duplicates", r.duplicates},
+                            {"labels", labels},
+                            {"samples", samples},
+                            {"warnings", warnings}};
+      std::printf("%s\n", json_text(out, 2).c_str());
       return;
     }
     std::printf("added %s (%s)\n", plural(r.added, "sample").c_str(),
@@ -103,6 +122,7 @@ void register_add(CLI::App& app, Context& ctx) {
       std::printf("  %-*s  %5d  (train %d, test %d)\n", static_cast<int>(width), l.c_str(), train + test,
                   train, test);
     }
+    if (imbalance) std::fprintf(stderr, "kiln: warning: %s\n", imbalance->c_str());
   });
 }
 
