@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 using kiln::test::KilnRun;
 using kiln::test::run_kiln;
 
-// The project's files, for "a failed command changed nothing": every file but .kiln/write.lock, whose text
-// names the last command that took the lock (core/project_state.h), so it changes with every command.
+// The project's files, for "a failed command changed nothing": every file but .kiln/write.lock, which is
+// the lock itself, not project content (while held, its text names the command holding it).
 std::map<std::string, std::string> snapshot(const fs::path& project) {
   std::map<std::string, std::string> files = kiln::test::snapshot(project);
   files.erase(".kiln/write.lock");
