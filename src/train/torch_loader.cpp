@@ -62,7 +62,8 @@ std::filesystem::path find_torch_module(const std::filesystem::path& executable)
       throw Error(std::string(env) + ": no such file (KILN_TORCH_MODULE); training needs " +
                   kTorchModuleFile);
     }
-    return env;
+    // Absolute: dlopen() searches the library path, not the current directory, for a name without a slash.
+    return std::filesystem::absolute(env);
   }
   const std::filesystem::path dir = executable.parent_path();
   const std::filesystem::path candidates[] = {

@@ -132,8 +132,18 @@ TEST(TorchModule, EnvironmentOverride) {
     EXPECT_EQ(error_of([] { find_torch_module(); }),
               "/nowhere/libkiln_torch.so: no such file (KILN_TORCH_MODULE); training needs libkiln_torch.so");
   }
-  ModuleEnv env(KILN_TORCH_MODULE_FILE);
-  EXPECT_EQ(find_torch_module("/nowhere/bin/kiln"), fs::path(KILN_TORCH_MODULE_FILE));
+  {
+    ModuleEnv env(KILN_TORCH_MODULE_FILE);
+    EXPECT_EQ(find_torch_module("/nowhere/bin/kiln"), fs::path(KILN_TORCH_MODULE_FILE));
+  }
+  // A relative path is taken from the current directory (dlopen alone would search the library path).
+  const fs::path cwd = fs::current_path();
+  fs::current_path(fs::path(KILN_TORCH_MODULE_FILE).parent_path());
+  {
+    ModuleEnv env(kTorchModuleFile);
+    EXPECT_EQ(find_torch_module("/nowhere/bin/kiln"), fs::path(KILN_TORCH_MODULE_FILE));
+  }
+  fs::current_path(cwd);
 }
 
 TEST(TorchModule, BrokenModulesAreErrorsNotCrashes) {
