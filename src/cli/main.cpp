@@ -31,6 +31,13 @@ std::string unknown_command(CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+// Results that did not reach stdout (a full disk, a closed pipe) are a failure, not a success.
+bool stdout_written() {
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+  std::fprintf(stderr, "kiln: error: stdout: cannot write the output (%s)\n", std::strerror(errno));
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,7 +82,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; a usage error exits 2, like most Unix tools (CLI11's own codes are >100).
-    return app.exit(e) == 0 ? 0 : 2;
+    if (app.exit(e) != 0) return 2;
+    return stdout_written() ? 0 : 1;
   } catch (const kiln::Error& e) {
     // One line, whatever the message quotes (a label with a newline, a file's bytes).
     std::fprintf(stderr, "kiln: error: %s\n", kiln::terminal_line(e.what()).c_str());
@@ -84,10 +92,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kiln: internal error: %s\n", kiln::terminal_line(e.what()).c_str());
     return 3;
   }
-  // Results that did not reach stdout (a full disk, a closed pipe) are a failure, not a success.
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    std::fprintf(stderr, "kiln: error: stdout: cannot write the output (%s)\n", std::strerror(errno));
-    return 1;
-  }
-  return 0;
+  return stdout_written() ? 0 : 1;
 }

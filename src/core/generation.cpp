@@ -1,6 +1,7 @@
 #include "core/generation.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -75,6 +76,39 @@ void apply(const fs::path& root, const fs::path& staging, const nlohmann::json& 
   fs::remove_all(staging, ec);
 }
 
+// Once COMMIT is written every move must succeed, so whatever can make one fail is found before: a target
+// that is a folder, a folder that cannot be created, a target on another filesystem than the staging folder
+// (rename cannot cross filesystems, e.g. out/ as a link to another disk).
+void check_replaceable(const fs::path& root, const fs::path& staging,
+                       const std::map<std::string, std::string>& writes) {
+  struct stat staged {};
+  if (::stat(staging.c_str(), &staged) != 0) {
+    throw Error(staging.string() + ": cannot read (" + std::strerror(errno) + ")");
+  }
+  std::set<fs::path> checked;
+  for (const auto& [target, name] : writes) {
+    const fs::path to = root / target;
+    std::error_code ec;
+    if (fs::is_directory(fs::symlink_status(to, ec))) {
+      throw Error(to.string() + ": is a folder, where Kiln writes a file; move it away");
+    }
+    if (!checked.insert(to.parent_path()).second) continue;
+    // The folder itself or, when it is still to be created, the nearest folder above it that exists.
+    fs::path dir = to.parent_path();
+    while (!fs::exists(dir, ec) && dir != root && dir.has_parent_path()) dir = dir.parent_path();
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || (S_ISDIR(st.st_mode) && ::access(dir.c_str(), W_OK) != 0)) {
+      throw Error(dir.string() + ": cannot write there (" + std::strerror(errno) + ")");
+    }
+    if (!S_ISDIR(st.st_mode))
+      throw Error(dir.string() + ": is a file, where Kiln needs a folder; move it away");
+    if (st.st_dev != staged.st_dev) {
+      throw Error(dir.string() + ": on another filesystem than " + staging.parent_path().string() +
+                  "; a project's folders must be on one filesystem");
+    }
+  }
+}
+
 }  // namespace
 
 Generation::Generation(const fs::path& project_dir) : root_(normal_absolute(project_dir)) {
@@ -146,6 +180,7 @@ void Generation::publish() {
     return;
   }
 
+  check_replaceable(root_, staging_, writes_);
   const SignalsHeld held;  // from the COMMIT record on, an interruption would only delay the same result
   const int fd = ::open(staging_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || ::syncfs(fd) != 0) {

@@ -80,6 +80,19 @@ fs::path state_dir(const fs::path& project_dir) {
   return project_dir / ".kiln";
 }
 
+void create_state_dir(const fs::path& project_dir) {
+  std::error_code ec;
+  fs::create_directories(state_dir(project_dir), ec);
+  if (ec) throw Error(state_dir(project_dir).string() + ": cannot create (" + ec.message() + ")");
+  for (const char* name : {"write.lock", "publish.lock"}) {
+    const int fd = open_lock(state_dir(project_dir) / name);
+    if (fd < 0)
+      throw Error((state_dir(project_dir) / name).string() + ": cannot create (" + std::strerror(errno) +
+                  ")");
+    ::close(fd);
+  }
+}
+
 WriteLock::WriteLock(const fs::path& project_dir, std::string_view command) : key_(key_of(project_dir)) {
   {
     std::lock_guard<std::mutex> guard(g_mutex);
@@ -125,6 +138,8 @@ void WriteLock::release() {
   std::lock_guard<std::mutex> guard(g_mutex);
   Held& h = g_held[key_];
   if (h.write_count > 0 && --h.write_count == 0) {
+    // Empty again: the holder's name only matters while it runs (and a killed holder's is overwritten).
+    [[maybe_unused]] const int rc = ::ftruncate(h.write_fd, 0);
     ::close(h.write_fd);
     h.write_fd = -1;
   }

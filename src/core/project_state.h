@@ -21,6 +21,10 @@ namespace kiln {
 
 std::filesystem::path state_dir(const std::filesystem::path& project_dir);
 
+// Creates DIR/.kiln with its lock files (`kiln init` does, so that the first command of a new project, even
+// a failing one, adds no file; the locks create them in older projects).
+void create_state_dir(const std::filesystem::path& project_dir);
+
 // The right to change the project. Non-blocking: throws kiln::Error when another command holds it ("DIR:
 // `kiln train` (pid 42) is changing this project; wait for it to finish"). Re-entrant within a process
 // (`kiln demo` runs train, test and deploy in one). Taking it completes or removes what interrupted commands

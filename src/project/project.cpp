@@ -3,6 +3,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/file_read.h"
+#include "core/project_state.h"
 #include "impulse/dsp_block.h"
 #include "impulse/windowing.h"
 #include "project/impulse_toml.h"
@@ -59,6 +60,7 @@ void init_project(const std::filesystem::path& dir, const Impulse& impulse) {
   parse_and_validate(text, paths.toml().string());
   std::filesystem::create_directories(paths.data());
   std::filesystem::create_directories(paths.out());
+  create_state_dir(dir);
   write_file_atomic(paths.toml(), text);
 }
 

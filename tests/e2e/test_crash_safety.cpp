@@ -1,6 +1,6 @@
 // kill -9 at every rename, write and unlink of `kiln add`, `train`, `quantize`, `test` and `deploy`, injected
 // with strace (-e inject=SET:signal=KILL:when=N, counted per system call and per thread, from N = 1 until
-// the command gets through). After each kill:
+// the command gets through), and a full disk (ENOSPC) at every write. After each:
 //  - the next command (a plain `kiln dataset`) works, and the project it leaves is exactly the old
 //    generation or exactly the new one (every file, compared with a clean run of the same command);
 //  - nothing is left behind: no staging, scratch or temporary files in the project, no staging folder beside
@@ -8,7 +8,6 @@
 //  - the commands that use what was written work (classify after train/quantize, a second run of the killed
 //    command).
 #include <gtest/gtest.h>
-#include <sndfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "e2e/tiny_project.h"
 #include "support/kiln_cli.h"
-#include "unit/data/sample_files.h"
 
 namespace fs = std::filesystem;
 using kiln::test::KilnRun;
@@ -34,28 +33,9 @@ namespace {
 
 using Files = std::map<std::string, std::string>;
 
-// Two labels of short recordings made here: beeps near 3 kHz and noise.
-void make_recordings(const fs::path& dir, int first, int count) {
-  for (int i = first; i < first + count; ++i) {
-    fs::create_directories(dir / "alarm");
-    fs::create_directories(dir / "noise");
-    kiln::test::write_tone(dir / "alarm" / ("a" + std::to_string(i) + ".wav"),
-                           SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, 1.3, 2900 + 40 * i, 0.5, 0.05, 10 + i);
-    kiln::test::write_tone(dir / "noise" / ("n" + std::to_string(i) + ".wav"),
-                           SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, 1.3, 200 + 30 * i, 0.05, 0.4, 100 + i);
-  }
-}
-
 void kiln_ok(const std::vector<std::string>& args) {
   const KilnRun r = run_kiln(args);
   ASSERT_EQ(r.exit_code, 0) << args.back() << ": " << r.err;
-}
-
-// The kiln.toml of the test project: 1 s windows, a few epochs, so a training run takes about a second.
-std::string project_toml(int seed) {
-  return "name = \"crash\"\n[input]\nwindow_size_ms = 1000\nwindow_increase_ms = 250\n"
-         "[dsp]\nnum_filters = 20\n[train]\nepochs = 3\nseed = " +
-         std::to_string(seed) + "\n";
 }
 
 // Which stage the project is in before the command under test runs.
@@ -68,22 +48,16 @@ struct Case {
 
 fs::path g_recordings;  // made once
 
-void prepare_added(const fs::path& project, const fs::path&, const fs::path&) {
-  kiln_ok({"-q", "init", project.string()});
-  write_bytes(project / "kiln.toml", project_toml(1));
-  kiln_ok({"-C", project.string(), "-q", "add", (g_recordings / "alarm").string(),
-           (g_recordings / "noise").string()});
+void prepare_trained(const fs::path& project, const fs::path&, const fs::path&) {
+  kiln::test::make_trained_project(project, g_recordings);
 }
 
-void prepare_trained(const fs::path& project, const fs::path& recordings, const fs::path& library) {
-  prepare_added(project, recordings, library);
-  kiln_ok({"-C", project.string(), "-q", "train"});
-}
-
-// Runs `args` under strace with SIGKILL injected at the N-th call (per thread) of one of `syscalls`.
-KilnRun run_killed(const std::vector<std::string>& args, const std::string& syscalls, int n) {
-  std::string cmd = "strace -f -qq -o /dev/null -e trace=" + syscalls + " -e inject=" + syscalls +
-                    ":signal=KILL:when=" + std::to_string(n) + " '" + KILN_BINARY + "'";
+// Runs `args` under strace with `fault` ("signal=KILL" or "error=ENOSPC") injected at the N-th call (per
+// thread) of one of `syscalls`.
+KilnRun run_injected(const std::vector<std::string>& args, const std::string& syscalls,
+                     const std::string& fault, int n) {
+  std::string cmd = "strace -f -qq -o /dev/null -e trace=" + syscalls + " -e inject=" + syscalls + ":" +
+                    fault + ":when=" + std::to_string(n) + " '" + KILN_BINARY + "'";
   for (const auto& a : args) cmd += " '" + a + "'";
   cmd += " >/dev/null 2>&1";
   const int status = std::system(cmd.c_str());
@@ -170,40 +144,56 @@ void run_case(const Case& c) {
   const Files new_state = state_of(clean, clean_lib);
   ASSERT_NE(new_state, old_state) << "the command changes nothing: the test would prove nothing";
 
-  int kills = 0;
-  for (const std::string set :
-       {"rename,renameat,renameat2", "write,pwrite64,writev", "unlink,unlinkat,rmdir"}) {
+  // Both old and new: the generation that a check must find, with the first file that is neither named.
+  const auto expect_old_or_new = [&](const Files& state) {
+    if (state == old_state || state == new_state) return;
+    std::string diff;
+    for (const auto& [path, bytes] : state) {
+      const bool in_old = old_state.count(path) && old_state.at(path) == bytes;
+      const bool in_new = new_state.count(path) && new_state.at(path) == bytes;
+      if (!in_old || !in_new) diff += " " + path + (in_old ? "(old)" : in_new ? "(new)" : "(neither)");
+    }
+    for (const auto& [path, bytes] : old_state)
+      if (!state.count(path)) diff += " -" + path;
+    ADD_FAILURE() << "a mix of generations:" << diff;
+  };
+  struct Mode {
+    std::string syscalls, fault;
+  };
+  const Mode modes[] = {{"rename,renameat,renameat2", "signal=KILL"},
+                        {"write,pwrite64,writev", "signal=KILL"},
+                        {"unlink,unlinkat,rmdir", "signal=KILL"},
+                        {"write,pwrite64,writev", "error=ENOSPC"}};
+  int kills = 0, full_disks = 0;
+  for (const Mode& mode : modes) {
+    const bool kill = mode.fault == "signal=KILL";
     for (int n = 1;; ++n) {
-      SCOPED_TRACE(c.name + ": SIGKILL at call " + std::to_string(n) + " of " + set);
+      SCOPED_TRACE(c.name + ": " + mode.fault + " at call " + std::to_string(n) + " of " + mode.syscalls);
       const fs::path work = tmp / "work/p", lib = tmp / "work-out/lib";
       copy_tree(base, work);
       fs::create_directories(lib.parent_path());
       copy_tree(base_lib, lib);
-      std::vector<std::string> killed_args = {"-C", work.string(), "-q"};
-      for (const auto& a : substitute(c.command, lib)) killed_args.push_back(a);
-      r = run_killed(killed_args, set, n);
+      std::vector<std::string> work_args = {"-C", work.string(), "-q"};
+      for (const auto& a : substitute(c.command, lib)) work_args.push_back(a);
+      r = run_injected(work_args, mode.syscalls, mode.fault, n);
       if (r.exit_code == 0) break;  // fewer than n calls: every point of this set is done
-      ASSERT_EQ(r.exit_code, 128 + SIGKILL) << "neither killed nor successful";
-      ++kills;
+      if (kill) {
+        ASSERT_EQ(r.exit_code, 128 + SIGKILL) << "neither killed nor successful";
+        ++kills;
+      } else {
+        // A full disk is an error like any other: status 1, and the command cleans up after itself.
+        ASSERT_EQ(r.exit_code, 1) << "a failed write must give a clear error";
+        ++full_disks;
+        expect_old_or_new(state_of(work, lib));
+        EXPECT_EQ(leftovers(work, lib), std::vector<std::string>());
+      }
       // The next command completes or discards what the killed one left.
       KilnRun next = run_kiln({"-C", work.string(), "-q", "dataset"});
       ASSERT_EQ(next.exit_code, 0) << next.err;
-      const Files state = state_of(work, lib);
-      if (state != old_state && state != new_state) {
-        // Name the first file that is neither old nor new, for the failure message.
-        std::string diff;
-        for (const auto& [path, bytes] : state) {
-          const bool in_old = old_state.count(path) && old_state.at(path) == bytes;
-          const bool in_new = new_state.count(path) && new_state.at(path) == bytes;
-          if (!in_old || !in_new) diff += " " + path + (in_old ? "(old)" : in_new ? "(new)" : "(neither)");
-        }
-        for (const auto& [path, bytes] : old_state)
-          if (!state.count(path)) diff += " -" + path;
-        ADD_FAILURE() << "a mix of generations:" << diff;
-      }
+      expect_old_or_new(state_of(work, lib));
       EXPECT_EQ(leftovers(work, lib), std::vector<std::string>());
       // The project works: the command runs again, and what uses its output runs.
-      r = run_kiln(killed_args);
+      r = run_kiln(work_args);
       EXPECT_EQ(r.exit_code, 0) << r.err;
       if (!c.follow_up.empty()) {
         std::vector<std::string> f = {"-C", work.string(), "-q"};
@@ -216,7 +206,10 @@ void run_case(const Case& c) {
     }
   }
   EXPECT_GE(kills, 5) << "too few kill points: is strace injecting?";
-  std::printf("%s: killed at %d points, each time the old or the new generation\n", c.name.c_str(), kills);
+  EXPECT_GE(full_disks, 3);
+  std::printf(
+      "%s: killed at %d points and a write failed (ENOSPC) at %d; each time the old or the new generation\n",
+      c.name.c_str(), kills, full_disks);
 }
 
 class CrashSafety : public ::testing::Test {
@@ -226,8 +219,8 @@ class CrashSafety : public ::testing::Test {
     // is a distinct point of the command.
     ::setenv("KILN_THREADS", "1", 1);
     g_recordings = fs::temp_directory_path() / ("kiln-crash-recordings-" + std::to_string(::getpid()));
-    make_recordings(g_recordings, 1, 6);
-    make_recordings(g_recordings / "more", 7, 3);
+    kiln::test::make_recordings(g_recordings, 1, 6);
+    kiln::test::make_recordings(g_recordings / "more", 7, 3);
   }
   static void TearDownTestSuite() { fs::remove_all(g_recordings); }
 };
@@ -238,7 +231,7 @@ TEST_F(CrashSafety, Add) {
   run_case({"add",
             [](const fs::path& p, const fs::path&, const fs::path&) {
               kiln_ok({"-q", "init", p.string()});
-              write_bytes(p / "kiln.toml", project_toml(1));
+              write_bytes(p / "kiln.toml", kiln::test::tiny_toml());
               kiln_ok({"-C", p.string(), "-q", "add", (g_recordings / "alarm").string()});
             },
             {"add", (g_recordings / "more").string()},
@@ -249,7 +242,7 @@ TEST_F(CrashSafety, Train) {
   run_case({"train",
             [](const fs::path& p, const fs::path& r, const fs::path& l) {
               prepare_trained(p, r, l);
-              write_bytes(p / "kiln.toml", project_toml(2));  // another seed: another model
+              write_bytes(p / "kiln.toml", kiln::test::tiny_toml(2));  // another seed: another model
             },
             {"train"},
             {"classify", "@REC"}});

@@ -98,6 +98,27 @@ TEST(Generation, AnUnpublishedGenerationLeavesNothing) {
   EXPECT_EQ(entries(state_dir(dir.path()) / "staging"), 0u);
 }
 
+TEST(Generation, ATargetThatCannotBeReplacedFailsBeforeAnythingChanges) {
+  TempDir dir;
+  write_bytes(dir / "a", "old a");
+  fs::create_directories(dir / "report.html/x");  // a folder where a file goes: the rename would fail
+  const WriteLock lock(dir.path(), "test");
+  const auto before = project_files(dir.path());
+  {
+    Generation gen(dir.path());
+    gen.write(dir / "a", "new a");
+    gen.write(dir / "report.html", "<html>");
+    try {
+      gen.publish();
+      FAIL() << "published over a folder";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()),
+                (dir / "report.html").string() + ": is a folder, where Kiln writes a file; move it away");
+    }
+  }
+  EXPECT_EQ(project_files(dir.path()), before);  // not even "a" changed: the check comes before COMMIT
+}
+
 TEST(Generation, NeedsTheWriteLockAndPathsInsideTheProject) {
   TempDir dir, other;
   EXPECT_THROW(Generation{dir.path()}, std::logic_error);
