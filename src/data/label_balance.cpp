@@ -25,7 +25,8 @@ std::optional<std::string> imbalance_warning(const std::map<std::string, double>
     std::snprintf(ratio, sizeof ratio, "%.1f", largest->second / smallest->second);
     what = big + " has " + ratio + " times as much data as " + small;
   }
-  return "the labels are imbalanced: " + what + " (more than " + std::to_string(int(kImbalanceRatio)) +
+  return "the labels are imbalanced: " + what + " (more than " +
+         std::to_string(static_cast<int>(kImbalanceRatio)) +
          " times); consider `class_weights = \"balanced\"` in kiln.toml's [train]";
 }
 
