@@ -7,8 +7,9 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/escape.h"
+#include "core/quote.h"
 #include "report/base64.h"
-#include "report/html_escape.h"
 #include "report/line_chart_svg.h"
 #include "report/spectrogram_png.h"
 
@@ -136,8 +137,14 @@ std::string fmt(const char* f, ...) {
   return out;
 }
 
+// User strings (labels, sample names, the project name, summary values) in element content and in quoted
+// attribute values: core/escape.h's rules.
 std::string e(const std::string& s) {
-  return html_escape(s);
+  return html_text(s);
+}
+
+std::string attr(const std::string& s) {
+  return html_attribute(s);
 }
 
 std::string percent(double fraction) {
@@ -306,7 +313,7 @@ std::string examples_section(const ReportInput& in) {
       if (x.label != label || shown >= kExamplesPerLabel) continue;
       ++shown;
       figures += "<figure>" +
-                 spectrogram_img(x.features, x.frames, x.bins, "example '" + x.caption + "'", "spec") +
+                 spectrogram_img(x.features, x.frames, x.bins, "example " + quote(x.caption), "spec") +
                  "<figcaption>" + e(x.caption) + "</figcaption></figure>";
     }
     if (shown > 0) out += "<h3>" + e(label) + "</h3><div class=\"gallery\">" + figures + "</div>";
@@ -371,7 +378,8 @@ std::string metrics_block(const std::string& title, const Metrics& m, bool show_
   bool consistent = m.confusion.size() == n && m.uncertain.size() == n && m.per_class.size() == n;
   for (const auto& row : m.confusion) consistent = consistent && row.size() == n;
   if (!consistent) {
-    throw Error("report: the metrics of '" + title + "' do not match its " + std::to_string(n) + " labels");
+    throw Error("report: the metrics of " + quote(title) + " do not match its " + std::to_string(n) +
+                " labels");
   }
   std::string out = "<div>";
   if (show_title) out += "<h3>" + e(title) + "</h3>";
@@ -435,7 +443,7 @@ std::string scores_html(const std::vector<float>& scores, const std::vector<std:
   for (std::size_t i = 0; i < scores.size(); ++i) {
     const std::string name = i < labels.size() ? labels[i] : "#" + std::to_string(i);
     const char* cls = i == top ? "top" : "";
-    out += fmt("<span class=\"name %s\" title=\"", cls) + e(name) + "\">" + e(name) + "</span>" +
+    out += fmt("<span class=\"name %s\" title=\"", cls) + attr(name) + "\">" + e(name) + "</span>" +
            bar(scores[i], "blue") +
            fmt("<span class=\"%s\">%.2f</span>", cls, static_cast<double>(scores[i]));
   }
@@ -464,10 +472,10 @@ std::string misclassified_section(const ReportInput& in) {
     const bool uncertain = !x.scores.empty() && static_cast<double>(top) < in.metrics.threshold;
     out +=
         "<tr><td>" +
-        spectrogram_img(x.features, x.frames, x.bins, "misclassified window of '" + x.sample + "'", "thumb") +
+        spectrogram_img(x.features, x.frames, x.bins, "misclassified window of " + quote(x.sample), "thumb") +
         "</td><td class=\"mono\">" + e(x.sample) + "</td>" + fmt("<td class=\"num\">%.2f s</td>", x.start_s) +
-        "<td><span class=\"badge\" title=\"" + e(x.truth) + "\">" + e(x.truth) + "</span></td><td>" +
-        "<span class=\"badge bad\" title=\"" + e(x.predicted) + "\">" + e(x.predicted) + "</span>" +
+        "<td><span class=\"badge\" title=\"" + attr(x.truth) + "\">" + e(x.truth) + "</span></td><td>" +
+        "<span class=\"badge bad\" title=\"" + attr(x.predicted) + "\">" + e(x.predicted) + "</span>" +
         (uncertain ? " <span class=\"badge warn\">uncertain</span>" : "") + "</td><td>" +
         scores_html(x.scores, in.metrics.labels) + "</td></tr>";
   }

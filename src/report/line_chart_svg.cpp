@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "report/html_escape.h"
+#include "core/escape.h"
 
 namespace kiln {
 namespace {
@@ -58,7 +58,7 @@ std::string line_chart_svg(const LineChart& chart) {
     }
   }
   std::string svg = "<svg class=\"chart\" viewBox=\"0 0 " + num(kWidth) + " " + num(kHeight) +
-                    "\" role=\"img\" aria-label=\"" + html_escape(chart.title) + "\">";
+                    "\" role=\"img\" aria-label=\"" + html_attribute(chart.title) + "\">";
   if (!std::isfinite(xmin)) {
     return svg + "<text x=\"" + num(kWidth / 2) + "\" y=\"" + num(kHeight / 2) +
            "\" text-anchor=\"middle\" class=\"muted\">no data</text></svg>";
@@ -106,9 +106,9 @@ std::string line_chart_svg(const LineChart& chart) {
   svg += "<line class=\"axis\" x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft) + "\" y1=\"" + num(kTop) +
          "\" y2=\"" + num(kTop + ph) + "\"/>";
   svg += "<text class=\"axis-label\" x=\"" + num(kLeft + pw / 2) + "\" y=\"" + num(kHeight - 6) +
-         "\" text-anchor=\"middle\">" + html_escape(chart.x_label) + "</text>";
+         "\" text-anchor=\"middle\">" + html_text(chart.x_label) + "</text>";
   svg += "<text class=\"axis-label\" text-anchor=\"middle\" transform=\"translate(14 " + num(kTop + ph / 2) +
-         ") rotate(-90)\">" + html_escape(chart.y_label) + "</text>";
+         ") rotate(-90)\">" + html_text(chart.y_label) + "</text>";
 
   // Lines: one path per run of finite points; dots when there are few enough points to tell apart.
   for (const auto& s : chart.series) {
@@ -125,11 +125,11 @@ std::string line_chart_svg(const LineChart& chart) {
       pen_down = true;
       if (n <= 40) {
         dots += "<circle cx=\"" + num(px(s.x[i])) + "\" cy=\"" + num(py(s.y[i])) + "\" r=\"2.5\" fill=\"" +
-                html_escape(s.color) + "\"/>";
+                html_attribute(s.color) + "\"/>";
       }
     }
     if (!d.empty()) {
-      svg += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + html_escape(s.color) +
+      svg += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + html_attribute(s.color) +
              "\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-linecap=\"round\"" +
              (s.dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>";
     }
@@ -142,10 +142,10 @@ std::string line_chart_svg(const LineChart& chart) {
   for (auto it = chart.series.rbegin(); it != chart.series.rend(); ++it) {
     x -= 34 + 7.0 * it->name.size();
     legend += "<line x1=\"" + num(x) + "\" x2=\"" + num(x + 20) + "\" y1=\"12\" y2=\"12\" stroke=\"" +
-              html_escape(it->color) + "\" stroke-width=\"2.5\"" +
+              html_attribute(it->color) + "\" stroke-width=\"2.5\"" +
               (it->dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>";
     legend +=
-        "<text class=\"legend-text\" x=\"" + num(x + 26) + "\" y=\"16\">" + html_escape(it->name) + "</text>";
+        "<text class=\"legend-text\" x=\"" + num(x + 26) + "\" y=\"16\">" + html_text(it->name) + "</text>";
     x -= 10;
   }
   return svg + legend + "</svg>";
