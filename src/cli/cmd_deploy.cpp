@@ -81,7 +81,7 @@ nlohmann::json run_deploy(const Context& ctx, const DeployOptions& o) {
   const WriteSession s = open_write_session(ctx, "deploy");
   const deploy::ImpulseExport impulse = impulse_export(s, o.model);
   const deploy::Library lib = deploy::build_library(impulse, f, e);
-  deploy::write_library(lib, o.out);
+  deploy::write_library(lib, o.out, s.paths.dir);
   if (!ctx.json) {
     std::printf("Wrote %s (%s, %s engine, %zu files): include \"kiln_impulse.h\", call kiln_run_impulse()\n",
                 o.out.c_str(), deploy::format_name(f), deploy::engine_name(e), lib.facts.files.size());

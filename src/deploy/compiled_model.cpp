@@ -1,16 +1,17 @@
 #include "deploy/compiled_model.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/escape.h"
 #include "deploy/overlap_plan.h"
 #include "deploy/resources.h"
 #include "kiln/nn.h"
@@ -118,15 +119,9 @@ std::string flt(float v) {
   return s + "f";
 }
 
-// A tensor name made safe inside a // comment (no newline, backslash or trigraph), at most 100 characters.
+// A tensor name for a comment, at most 100 bytes of it.
 std::string comment_text(const char* p, std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n && s.size() < 100; ++i) {
-    const char c = p[i];
-    s += (c != 0 && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr("_/;:.,-+ ", c))) ? c : '_';
-  }
-  if (n > 100) s += "...";
-  return s;
+  return c_comment(std::string_view(p, std::min<std::size_t>(n, 100))) + (n > 100 ? "..." : "");
 }
 
 std::string i32(std::int64_t v) {
@@ -662,8 +657,8 @@ class Generator {
     need({"nn/kernel_types.h", "nn/quant_math.h", "nn/quant_math.cpp"});
 
     std::ostringstream os;
-    os << "// kiln_model.cpp: the compiled engine of `kiln deploy`, generated from " << name_
-       << ". Do not edit.\n"
+    os << "// kiln_model.cpp: the compiled engine of `kiln deploy`, generated from "
+       << c_comment(std::filesystem::path(name_).filename().string()) << ". Do not edit.\n"
        << "// " << calls_.size()
        << " operators as straight-line calls into the sdk/nn kernels; every parameter was\n"
        << "// derived at export time by the sdk's own code. Activations use " << arena_.arena_bytes

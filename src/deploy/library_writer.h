@@ -30,6 +30,7 @@ struct ImpulseExport {
 };
 
 struct LibraryFacts {
+  Format format = Format::cpp;
   Engine engine = Engine::compiled;
   std::size_t arena_bytes = 0;        // the library's one static arena (network + DSP scratch)
   std::size_t model_arena_bytes = 0;  // what the network needs of it
@@ -38,7 +39,8 @@ struct LibraryFacts {
   std::size_t model_bytes = 0;  // weights (compiled) or .tflite bytes (interpreter)
   std::size_t signal_length = 0;
   std::vector<std::string> operators;  // compiled engine: operators in graph order
-  std::vector<std::string> files;      // every file written, relative to the output directory
+  std::vector<std::string> files;      // every file written, relative to the output directory (the last is
+                                       // the manifest, .kiln-deploy.json)
 };
 
 // The library's files in memory: relative path -> contents. Throws kiln::Error (naming the model file) when
@@ -49,9 +51,14 @@ struct Library {
 };
 Library build_library(const ImpulseExport& impulse, Format format, Engine engine);
 
-// Writes the library to `dir` all at once: into a temporary directory beside it, then renamed into place. An
-// existing `dir` is replaced only when it holds an earlier `kiln deploy` output (marker file .kiln-deploy);
-// anything else is refused with an error, so no user file is ever lost.
-void write_library(const Library& library, const std::filesystem::path& dir);
+// Writes the library to the directory `out` all at once, never destroying a user's file
+// (deploy/output_dir.h): `out` may not exist, be empty, or hold exactly what an earlier kiln deploy wrote
+// there (its manifest .kiln-deploy.json lists every file with its SHA-256); anything else is refused with a
+// kiln::Error naming it, and `out` stays as it was. `out` may not be the project directory `project_dir`,
+// contain it, or lie inside its data/. The library is staged beside `out` (kiln::ExternalStaging: needs the
+// project's write lock) and swapped in in one step. Returns where files that appeared in `out` meanwhile were
+// kept, or an empty path.
+std::filesystem::path write_library(const Library& library, const std::filesystem::path& out,
+                                    const std::filesystem::path& project_dir);
 
 }  // namespace kiln::deploy

@@ -1,10 +1,13 @@
-// Classifies a WAV file, or raw samples read from stdin, with the exported impulse: one line per window.
+// Classifies a WAV file, or raw samples read from stdin, with the exported impulse: one line per window (its
+// start time, the top label and the first 8 labels' scores).
 //
-//   kiln-impulse recording.wav      16-bit PCM or 32-bit float WAV at KILN_SAMPLE_RATE with KILN_AXES
-//   channels;
-//                                   windows slide by KILN_WINDOW_INCREASE_MS over a longer file
+//   kiln-impulse recording.wav      16-bit PCM or 32-bit float WAV at the impulse's sample rate, one channel
+//                                   per axis; windows slide by KILN_WINDOW_INCREASE_MS over a longer file
 //   kiln-impulse - < samples.txt    raw sample values (int16 scale for audio) separated by spaces, commas or
-//                                   newlines, axes interleaved, at least one window
+//                                   newlines, axes interleaved
+//
+// A recording shorter than one window is zero-padded at the end when the impulse says so (KILN_ZERO_PAD, from
+// kiln.toml's [input] zero_pad), exactly as `kiln classify` pads it, and refused otherwise.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,9 @@ int fail(const char* file, const char* problem) {
   fprintf(stderr, "%s: %s\n", file, problem);
   return 1;
 }
+
+// Messages that carry numbers are formatted here (one at a time is all we need).
+char g_message[256];
 
 uint32_t le32(const unsigned char* p) {
   return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
@@ -55,9 +61,16 @@ const char* read_wav(const char* path, std::vector<float>* samples) {
       if (format == 0xFFFE && size >= 26) format = le16(&bytes[body + 24]);  // WAVE_FORMAT_EXTENSIBLE
     } else if (memcmp(&bytes[pos], "data", 4) == 0) {
       if (!format) return "data chunk before the fmt chunk";
-      if (channels != KILN_AXES) return "wrong number of channels (the impulse wants KILN_AXES)";
-      if (rate != static_cast<uint32_t>(KILN_SAMPLE_RATE + 0.5))
-        return "wrong sample rate (resample to KILN_SAMPLE_RATE)";
+      if (channels != KILN_AXES) {
+        snprintf(g_message, sizeof g_message, "%d channel%s, the impulse needs %d", channels,
+                 channels == 1 ? "" : "s", KILN_AXES);
+        return g_message;
+      }
+      if (rate != static_cast<uint32_t>(KILN_SAMPLE_RATE + 0.5)) {
+        snprintf(g_message, sizeof g_message, "%lu Hz, the impulse needs %.10g Hz",
+                 static_cast<unsigned long>(rate), static_cast<double>(KILN_SAMPLE_RATE));
+        return g_message;
+      }
       if (format == 1 && bits == 16) {
         for (size_t i = 0; i + 1 < size; i += 2)
           samples->push_back(static_cast<int16_t>(le16(&bytes[body + i])));
@@ -69,7 +82,11 @@ const char* read_wav(const char* path, std::vector<float>* samples) {
           samples->push_back(v * 32768.0f);
         }
       } else {
-        return "unsupported sample format (use 16-bit PCM or 32-bit float)";
+        snprintf(g_message, sizeof g_message, "%d-bit %s samples; use 16-bit PCM or 32-bit float", bits,
+                 format == 1   ? "PCM"
+                 : format == 3 ? "float"
+                               : "non-PCM");
+        return g_message;
       }
       return 0;
     }
@@ -102,19 +119,62 @@ const char* read_text(FILE* in, std::vector<float>* samples) {
   return 0;
 }
 
+void usage(FILE* to, const char* program) {
+  fprintf(to,
+          "usage: %s FILE.wav\n"
+          "       %s - < samples.txt\n"
+          "Classifies a recording with the exported impulse, one line per window of %d ms (every %d ms):\n"
+          "its start, the top label and the scores of the first 8 labels.\n"
+          "  FILE.wav  16-bit PCM or 32-bit float WAV, %.10g Hz, %d channel%s\n"
+          "  -         sample values from stdin, separated by spaces, commas or newlines%s\n"
+          "A recording shorter than one window is %s.\n",
+          program, program, KILN_WINDOW_MS, KILN_WINDOW_INCREASE_MS, static_cast<double>(KILN_SAMPLE_RATE),
+          KILN_AXES, KILN_AXES == 1 ? "" : "s", KILN_AXES == 1 ? "" : ", axes interleaved",
+          KILN_ZERO_PAD ? "zero-padded at the end" : "refused");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s FILE.wav | -   (- reads sample values from stdin)\n", argv[0]);
+  const char* program = argc > 0 ? argv[0] : "kiln-impulse";
+  if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    usage(stdout, program);
+    return 0;
+  }
+  // "--" ends the options, for a file whose name starts with '-'.
+  const char* input = argc == 2 ? argv[1] : argc == 3 && strcmp(argv[1], "--") == 0 ? argv[2] : 0;
+  if (!input) {
+    usage(stderr, program);
+    return 2;
+  }
+  const bool from_stdin = argc == 2 && strcmp(input, "-") == 0;
+  if (argc == 2 && input[0] == '-' && !from_stdin) {
+    fprintf(stderr, "%s: unknown option %s\n", program, input);
+    usage(stderr, program);
     return 2;
   }
   std::vector<float> samples;
-  const bool from_stdin = strcmp(argv[1], "-") == 0;
-  const char* problem = from_stdin ? read_text(stdin, &samples) : read_wav(argv[1], &samples);
-  const char* name = from_stdin ? "stdin" : argv[1];
+  const char* problem = from_stdin ? read_text(stdin, &samples) : read_wav(input, &samples);
+  const char* name = from_stdin ? "stdin" : input;
   if (problem) return fail(name, problem);
-  if (samples.size() < static_cast<size_t>(KILN_SIGNAL_LENGTH)) return fail(name, "shorter than one window");
+
+  // Shorter than one window: `kiln classify` zero-pads it at the end into one window, or refuses it.
+  bool padded = false;
+  if (samples.size() < static_cast<size_t>(KILN_SIGNAL_LENGTH)) {
+    const size_t frames = samples.size() / KILN_AXES;
+    if (frames == 0) return fail(name, "no samples");
+#if KILN_ZERO_PAD
+    samples.resize(KILN_SIGNAL_LENGTH, 0.0f);
+    padded = true;
+#else
+    snprintf(g_message, sizeof g_message,
+             "%lu samples, shorter than one window of %lu (%d ms); the impulse does not zero-pad "
+             "(zero_pad = false)",
+             static_cast<unsigned long>(frames), static_cast<unsigned long>(KILN_SIGNAL_LENGTH / KILN_AXES),
+             KILN_WINDOW_MS);
+    return fail(name, g_message);
+#endif
+  }
 
   const size_t step =
       static_cast<size_t>(KILN_SAMPLE_RATE * KILN_WINDOW_INCREASE_MS / 1000.0 + 0.5) * KILN_AXES;
@@ -133,5 +193,6 @@ int main(int argc, char** argv) {
            static_cast<unsigned>(result.timing.nn_us));
     if (step == 0) break;
   }
+  if (padded) printf("(the recording is shorter than one window and was zero-padded)\n");
   return 0;
 }
