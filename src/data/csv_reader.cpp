@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cfloat>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -162,6 +163,8 @@ SampleData read_csv_file(const std::filesystem::path& path) {
       if (static_cast<int>(c) == time_column) {
         times.push_back(v);
       } else {
+        // Samples are float32: a value beyond its range would become infinity (found by fuzz_csv_reader).
+        if (std::abs(v) > FLT_MAX) throw Error(where() + quote(cell) + " is outside the float range");
         out.values.push_back(static_cast<float>(v));
       }
     }

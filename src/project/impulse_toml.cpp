@@ -37,14 +37,23 @@ void prescan_toml(std::string_view text, const std::string& file) {
   };
   // A UTF-8 byte order mark (some editors write one) is allowed at the start.
   const std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  // The last character outside strings and comments that is not a space or tab. A quote opens a string only
+  // where TOML allows one (after = [ { , . or at a line start): elsewhere toml++ reads it as part of a bare
+  // value (5"...) and classifies what follows as it does outside strings.
+  char prev = '\n';
   for (std::size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    const char before = prev;
+    prev = c;
     if (c == '\n') {
       ++line;
       parts = 1;
     } else if (c == '#') {
+      prev = before;  // comments are transparent
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-    } else if (c == '"' || c == '\'') {
+    } else if ((c == '"' || c == '\'') &&
+               std::string_view("\n=[{,.").find(before) != std::string_view::npos) {
       const bool multiline = text.substr(i, 3) == std::string(3, c);
       const bool escapes = c == '"';
       i += multiline ? 3 : 1;
@@ -357,7 +366,8 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
   tr.get("seed", imp.train.seed);
   tr.get("threads", imp.train.threads, 1, 256);
   tr.get("class_weights", imp.train.class_weights, {"none", "balanced"});
-  tr.finish({"epochs", "learning_rate", "batch_size", "validation_split", "seed", "threads", "class_weights"});
+  tr.finish(
+      {"epochs", "learning_rate", "batch_size", "validation_split", "seed", "threads", "class_weights"});
 
   TableReader te(subtable(root, "test", filename), "[test]", filename);
   te.get("uncertain_threshold", imp.test.uncertain_threshold, 0.0, 1.0);

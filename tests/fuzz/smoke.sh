@@ -2,22 +2,31 @@
 # Smoke run of the libFuzzer targets, for CI (registered as ctests fuzz.build and fuzz.smoke.*; README.md):
 #   smoke.sh build         configure $KILN_FUZZ_BUILD_DIR once (clang, -DKILN_BUILD_FUZZ=ON) and build the targets
 #   smoke.sh run TARGET    run fuzz_TARGET over its seeds for $KILN_FUZZ_SMOKE_RUNS runs (default 20000)
-# The configure and build steps hold the lock file $KILN_BUILD_LOCK (default /tmp/kiln-build.lock), so they do
-# not compete with another build of the tree on the same machine. A finding is kept in $BUILD/findings/.
+# The configure and build steps hold the lock file $KILN_BUILD_LOCK (default /tmp/kiln-build.lock; set it
+# empty for none), so they do not compete with another build of the tree on the same machine; they give up
+# after 30 minutes of waiting. A finding is kept in $BUILD/findings/.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${KILN_FUZZ_BUILD_DIR:-$SRC/build-fuzz}
-LOCK=${KILN_BUILD_LOCK:-/tmp/kiln-build.lock}
+LOCK=${KILN_BUILD_LOCK-/tmp/kiln-build.lock}
 RUNS=${KILN_FUZZ_SMOKE_RUNS:-20000}
+
+lock() {
+  if [ -n "$LOCK" ]; then
+    flock -w 1800 "$LOCK" "$@"
+  else
+    "$@"
+  fi
+}
 
 case "${1:-}" in
   build)
     if [ ! -f "$BUILD/build.ninja" ]; then
       # Tests stay on: tests/CMakeLists.txt is what adds tests/fuzz. Only the fuzz targets are built.
-      flock "$LOCK" env CC=clang CXX=clang++ cmake -S "$SRC" -B "$BUILD" -G Ninja -DKILN_BUILD_FUZZ=ON \
+      lock env CC=clang CXX=clang++ cmake -S "$SRC" -B "$BUILD" -G Ninja -DKILN_BUILD_FUZZ=ON \
         -DKILN_BUILD_BENCH=OFF >/dev/null
     fi
-    flock "$LOCK" cmake --build "$BUILD" --target fuzz
+    lock cmake --build "$BUILD" --target fuzz
     ;;
   run)
     target=${2:?usage: smoke.sh run TARGET}

@@ -346,10 +346,22 @@ TEST(ImpulseToml, NonAsciiWhereTomlxxMisreadsIt) {
             "kiln.toml:1: a backslash before a non-ASCII character (not a TOML escape)");
   EXPECT_EQ(error_of("name = \"a\\\xC3\xA9\"\n"),
             "kiln.toml:1: a backslash before a non-ASCII character (not a TOML escape)");
+  // A quote opens a string only where TOML allows one; elsewhere toml++ reads on as a bare value.
+  EXPECT_EQ(error_of("\"\"=5\"\xEF\xBA\xBF"),
+            "kiln.toml:1: a non-ASCII character outside a string or comment");
+  EXPECT_EQ(error_of("x = [1, 2\"\xC3\xA9\"]"),
+            "kiln.toml:1: a non-ASCII character outside a string or comment");
+  EXPECT_EQ(error_of("x = \"a\" \"\xC3\xA9\""),
+            "kiln.toml:1: a non-ASCII character outside a string or comment");
   // Fine: in strings, after an ASCII character, and in comments.
   Impulse imp =
       parse_impulse_toml("# \xC3\xBCnicode \xC2\xA7\nname = \"caf\xC3\xA9 \xC2\xA7\"\n", "kiln.toml");
   EXPECT_EQ(imp.name, "caf\xC3\xA9 \xC2\xA7");
+  EXPECT_EQ(parse_impulse_toml("[\"input\"]\ntype = \"audio\" # \xC3\xA9\n", "kiln.toml").input.type,
+            "audio");
+  EXPECT_EQ(parse_impulse_toml("input.\"type\" = \"audio\"\n", "kiln.toml").input.type, "audio");
+  EXPECT_EQ(parse_impulse_toml("input = {type = 'timeseries', axes = 3}\n", "kiln.toml").input.axes, 3);
+  EXPECT_EQ(error_of("[[learn.layers]]\ntype = \"reshape\"\nshape = [\n  # \xC3\xA9\n  1,\n  2]\n"), "");
   imp = parse_impulse_toml("name = \"\"\"\\\n  x\xC2\xA7\\\"\"\"\"\n", "kiln.toml");
   EXPECT_EQ(imp.name, "x\xC2\xA7\"");
   imp = parse_impulse_toml("\xEF\xBB\xBFname = \"bom\"\n", "kiln.toml");  // a byte order mark
