@@ -55,12 +55,12 @@ std::string double_literal(double v) {
   return s;
 }
 
-// A name usable as a C identifier, a file name and an Arduino sketch name (at most 63 characters):
-// "fire-alarm" -> "fire_alarm".
+// A name usable as a C identifier, a file name and an Arduino sketch name (which starts with a letter or a
+// digit and has at most 63 characters): "fire-alarm" -> "fire_alarm", "2 cats" -> "kiln_2_cats".
 std::string identifier(const std::string& name) {
   std::string out;
-  for (unsigned char c : name) out += std::isalnum(c) ? static_cast<char>(c) : '_';
-  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "kiln_" + out;
+  for (unsigned char c : name) out += c < 0x80 && std::isalnum(c) ? static_cast<char>(c) : '_';
+  if (out.empty() || !std::isalpha(static_cast<unsigned char>(out[0]))) out = "kiln_" + out;
   return out.substr(0, 63);
 }
 

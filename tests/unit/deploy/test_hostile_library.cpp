@@ -270,6 +270,23 @@ const int A0 = 0;
                             (tmp_.path() / "arduino_stub.h").string() + "' -I'" + (lib / "src").string() +
                             "' -c '" + ino.string() + "' -o '" + (tmp_.path() / "ino.o").string() + "'";
   EXPECT_EQ(run(build, tmp_.path() / "build.log"), 0) << read_file(tmp_.path() / "build.log");
+
+  // The example's folder and file name is a valid sketch name whatever the project is called.
+  for (const std::string& project : {kName, std::string("?\?/"), std::string("9 lives"), std::string(""),
+                                     std::string(300, '_'), std::string("caf\xC3\xA9")}) {
+    kiln::deploy::ImpulseExport imp = hostile_impulse();
+    imp.name = project;
+    for (const auto& [rel, text] :
+         kiln::deploy::build_library(imp, Format::arduino, Engine::compiled).files) {
+      if (rel.rfind("examples/", 0) != 0) continue;
+      const std::string sketch = fs::path(rel).stem().string();
+      EXPECT_EQ(rel, "examples/" + sketch + "/" + sketch + ".ino");
+      ASSERT_FALSE(sketch.empty());
+      EXPECT_LE(sketch.size(), 63u);
+      EXPECT_TRUE(std::isalpha(static_cast<unsigned char>(sketch[0]))) << sketch;
+      for (char c : sketch) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '_') << sketch;
+    }
+  }
 }
 
 TEST(HostileReport, HtmlReportHoldsNoRawHtml) {
