@@ -280,9 +280,10 @@ TEST_F(Deploy, LibraryHoldsOnlyWhatTheImpulseNeeds) {
     EXPECT_TRUE(fs::exists(compiled / present)) << present;
   }
   const std::string meta = read_bytes(compiled / "include/kiln_impulse_metadata.h");
-  for (const char* needle : {"#define KILN_SAMPLE_RATE 16000", "#define KILN_SIGNAL_LENGTH 32000",
-                             "#define KILN_MFE_NUM_FILTERS 40", "#define KILN_LABELS {\"alarm\", \"noise\"}",
-                             "#define KILN_INPUT_INT8 1", "#define KILN_ARENA_BYTES"}) {
+  for (const char* needle :
+       {"#define KILN_SAMPLE_RATE 16000", "#define KILN_SIGNAL_LENGTH 32000",
+        "#define KILN_MFE_NUM_FILTERS 40", "#define KILN_LABELS {\"alarm\", \"noise\"}",
+        "#define KILN_INPUT_INT8 1", "#define KILN_ZERO_PAD 1", "#define KILN_ARENA_BYTES"}) {
     EXPECT_NE(meta.find(needle), std::string::npos) << needle << "\n" << meta;
   }
   const fs::path arduino = deploy(tmp, "interpreter", "arduino");
@@ -292,8 +293,9 @@ TEST_F(Deploy, LibraryHoldsOnlyWhatTheImpulseNeeds) {
   EXPECT_TRUE(fs::exists(arduino / "examples/fire_alarm/fire_alarm.ino"));
 }
 
-// Bad input: an --out directory that holds other files is refused and left as it was; a second deploy
-// replaces its own earlier output; bad option values exit non-zero with the option named.
+// Bad input: an --out directory that holds other files is refused and left as it was, also when it is an
+// earlier output (tests/e2e/test_deploy_safety.cpp has the details); a second deploy replaces its own earlier
+// output; bad option values exit non-zero with the option named.
 TEST_F(Deploy, NeverOverwritesAUserDirectory) {
   TempDir tmp;
   fs::create_directories(tmp / "mine");
@@ -306,9 +308,15 @@ TEST_F(Deploy, NeverOverwritesAUserDirectory) {
   EXPECT_EQ(snapshot(tmp / "mine"), before);
 
   const fs::path lib = deploy(tmp, "compiled", "cpp");
-  write_bytes(lib / "stale.txt", "from an earlier export");
-  deploy(tmp, "compiled", "cpp");
-  EXPECT_FALSE(fs::exists(lib / "stale.txt"));
+  write_bytes(lib / "notes.txt", "the user's, not kiln's");
+  const auto with_notes = snapshot(lib);
+  r = run_kiln({"-C", kWorld.project.string(), "deploy", "--out", lib.string(), "--no-measure"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("notes.txt: not written by kiln deploy"), std::string::npos) << r.err;
+  EXPECT_EQ(snapshot(lib), with_notes);
+  fs::remove(lib / "notes.txt");
+  deploy(tmp, "compiled", "cpp");  // only its own earlier output: replaced
+  EXPECT_TRUE(fs::exists(lib / ".kiln-deploy.json"));
 
   r = run_kiln({"-C", kWorld.project.string(), "deploy", "--out", (tmp / "x").string(), "--engine", "fast"});
   EXPECT_NE(r.exit_code, 0);
