@@ -264,7 +264,12 @@ Manifest check_replaceable(const fs::path& dir) {
       (first.changed ? ": changed since kiln deploy wrote it" : ": not written by kiln deploy");
   if (s.offenders.size() > 1) message += " (and " + std::to_string(s.offenders.size() - 1) + " more)";
   message += s.offenders.size() > 1 ? "; move them away" : "; move it away";
-  throw Error(message + " or choose another --out");
+  message += " or choose another --out";
+  // The library's Makefile and CMakeLists.txt build into DIR/build by default.
+  const auto is_build = [](const Survey::Offender& o) { return o.rel == "build"; };
+  if (std::any_of(s.offenders.begin(), s.offenders.end(), is_build))
+    message += " (`make clean` removes build/)";
+  throw Error(message);
 }
 
 fs::path put_in_place(std::optional<ExternalStaging>& staging, const fs::path& out, const Manifest* earlier) {

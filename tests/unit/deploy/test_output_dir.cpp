@@ -191,6 +191,16 @@ TEST_F(OutputDir, RefusesUserFilesAndLeavesTheDirectoryAsItWas) {
   expect_no_leftovers();
 }
 
+// Building the library in place (make, cmake -B build) makes build/: the user's too, with a hint.
+TEST_F(OutputDir, RefusesABuildFolderWithAHint) {
+  write_library(kFirst, out_, project_);
+  write_file(out_ / "build/libkiln_impulse.a", "archive");
+  EXPECT_EQ(
+      error_of([&] { write_library(kSecond, out_, project_); }),
+      (out_ / "build").string() +
+          ": not written by kiln deploy; move it away or choose another --out (`make clean` removes build/)");
+}
+
 TEST_F(OutputDir, RefusesAnEditedFile) {
   write_library(kFirst, out_, project_);
   write_file(out_ / "src/kiln_impulse.cpp", "// my fix\n");
