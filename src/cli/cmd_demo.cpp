@@ -109,13 +109,12 @@ void register_demo(CLI::App& app, Context& ctx) {
     Context pctx = ctx;
     pctx.project_dir = project;
 
-    // 3. Ingest: labels from the folder names (alarm/, noise/), 90:10 split from the content hash.
+    // 3. Ingest: labels from the folder names (alarm/, noise/), a 90:10 split stratified by label
+    // ([dataset]).
     t = std::chrono::steady_clock::now();
     if (!ctx.json) std::printf("== 2/6 kiln add %s\n", recordings.string().c_str());
     WriteSession session = open_write_session(pctx, "demo", true);
-    Dataset::AddOptions opts;
-    opts.category = "split";
-    opts.test_ratio = session.impulse.dataset.test_ratio;
+    const Dataset::AddOptions opts = Dataset::add_options(session.impulse.dataset);
     {
       Progress bar("ingest", 0, ctx.quiet);
       Dataset::AddResult r =

@@ -36,7 +36,12 @@ nlohmann::json run_quantize(const Context& ctx, bool per_tensor) {
   options.per_channel = !per_tensor;
   TfliteModels models = export_tflite(model, fs, options);
   // The model records which .tflite files belong to it: it is rewritten with them, as one generation.
+  // The float32 file is exported again from the same weights, so it is the file `kiln train` checked against
+  // libtorch; should it ever differ, that check no longer speaks for it.
+  const std::string checked =
+      model.metadata.value("tflite_sha256", nlohmann::json::object()).value("float32", "");
   record_tflite_hashes(model, models.float32, models.int8);
+  if (model.metadata["tflite_sha256"].value("float32", "") != checked) model.metadata.erase("float32_check");
   save_model(s.generation->stage(s.paths.model()), model);
   write_tflite(*s.generation, s.paths.out(), models);
   s.generation->publish();

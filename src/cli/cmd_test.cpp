@@ -183,8 +183,7 @@ nlohmann::json run_test(const Context& ctx) {
     truth.push_back(
         static_cast<int>(it - model.labels.begin()));  // the fingerprint check ensures it is there
   }
-  // Both models run on sdk/nn, the kernels the device runs. The float32 file must agree with libtorch (the
-  // model as trained).
+  // Both models run on sdk/nn, the kernels the device runs.
   NnRunner f32(f32_file.bytes, f32_file.path.string());
   NnRunner i8(i8_file.bytes, i8_file.path.string());
   for (const NnRunner* r : {&f32, &i8}) {
@@ -196,15 +195,9 @@ nlohmann::json run_test(const Context& ctx) {
   const std::size_t n = test.windows.size();
   std::vector<float> scores = f32.predict(test.values.data(), n);
   std::vector<float> scores_int8 = i8.predict(test.values.data(), n);
-  const std::vector<float> reference = predict(model, test.values.data(), n);
-  double max_difference = 0;
-  for (std::size_t i = 0; i < scores.size(); ++i)
-    max_difference = std::max(max_difference, std::fabs(static_cast<double>(scores[i]) - reference[i]));
-  if (max_difference > 1e-3) {
-    throw Error(float_tflite_path(s.paths.out()).string() + ": scores differ from " +
-                s.paths.model().string() + " by up to " + std::to_string(max_difference) +
-                " (stale file: run `kiln quantize`)");
-  }
+  // How far the float32 file is from libtorch was measured when it was written (kiln train), so this command
+  // needs no libtorch; its SHA-256 (checked above) says it is still that file.
+  const nlohmann::json float32_check = model.metadata.value("float32_check", nlohmann::json::object());
   Metrics m = compute_metrics(model.labels, truth, scores, s.impulse.test.uncertain_threshold);
   Metrics m8 = compute_metrics(model.labels, truth, scores_int8, s.impulse.test.uncertain_threshold);
 
@@ -212,7 +205,9 @@ nlohmann::json run_test(const Context& ctx) {
   metrics["model"] = {{"dataset_hash", model.metadata.value("dataset_hash", "")},
                       {"best_epoch", model.metadata.value("best_epoch", 0)},
                       {"float32_file", f32_file.path.filename().string()},
-                      {"float32_max_difference_from_libtorch", max_difference}};
+                      {"float32_max_difference_from_libtorch",
+                       float32_check.value("max_difference_from_libtorch", nlohmann::json())},
+                      {"float32_checked_on_training_windows", float32_check.value("windows", 0)}};
   metrics["int8"] = metrics_to_json(m8);
   metrics["int8"]["model"] = {{"file", i8_file.path.filename().string()},
                               {"bytes", i8_file.bytes.size()},

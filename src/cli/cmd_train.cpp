@@ -2,18 +2,59 @@
 // with the best validation loss and saves out/model.kmodel plus out/training-history.json.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/project_model.h"
 #include "cli/session.h"
 #include "core/error.h"
+#include "data/label_balance.h"
 #include "project/fingerprint.h"
 #include "project/impulse_toml.h"
+#include "quantize/nn_runner.h"
 #include "quantize/quantizer.h"
 #include "train/classifier.h"
 
 namespace kiln::cli {
+
+namespace {
+
+// The float32 .tflite must compute what libtorch computes. Checked once here, where libtorch is loaded, on up
+// to 1000 evenly spaced training windows; `kiln test` reports the recorded figure without loading libtorch
+// (the .tflite's SHA-256, recorded with the model, says the file is still the one checked).
+nlohmann::json float32_check(const ClassifierModel& model, const std::vector<std::uint8_t>& float32,
+                             const FeatureSet& fs) {
+  const std::size_t row = fs.x.size() / fs.count(), n = std::min<std::size_t>(fs.count(), 1000);
+  std::vector<float> x;
+  x.reserve(n * row);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* r = fs.x.data() + (i * fs.count() / n) * row;
+    x.insert(x.end(), r, r + row);
+  }
+  const std::vector<float> tflite = NnRunner(float32, "model-f32.tflite").predict(x.data(), n);
+  const std::vector<float> torch = predict(model, x.data(), n);
+  double max_difference = 0;
+  for (std::size_t i = 0; i < tflite.size(); ++i)
+    max_difference = std::max(max_difference, std::fabs(static_cast<double>(tflite[i]) - torch[i]));
+  if (max_difference > 1e-3) {
+    throw Error("model-f32.tflite: its scores differ from libtorch's by up to " +
+                std::to_string(max_difference) + " (a bug in Kiln's .tflite export: please report it)");
+  }
+  return {{"windows", n}, {"max_difference_from_libtorch", max_difference}};
+}
+
+// Windows per label of the training set, for the imbalance warning.
+std::map<std::string, double> windows_per_label(const FeatureTable& t,
+                                                const std::vector<std::string>& labels) {
+  std::map<std::string, double> n;
+  for (const auto& l : labels) n[l] = 0;
+  for (const auto& w : t.windows) n[w.label] += 1;
+  return n;
+}
+
+}  // namespace
 
 nlohmann::json run_train(const Context& ctx) {
   WriteSession s = open_write_session(ctx, "train");
@@ -47,6 +88,11 @@ nlohmann::json run_train(const Context& ctx) {
     fs.group.push_back(w.sample_id);
   }
 
+  if (s.impulse.train.class_weights != "balanced") {
+    if (const auto warning = imbalance_warning(windows_per_label(t, labels))) {
+      std::fprintf(stderr, "kiln: warning: training windows: %s\n", warning->c_str());
+    }
+  }
   if (!ctx.json) {
     std::printf("Training on %zu windows (%zu labels: ", t.windows.size(), labels.size());
     for (size_t i = 0; i < labels.size(); ++i) std::printf("%s%s", i ? ", " : "", labels[i].c_str());
@@ -86,6 +132,7 @@ nlohmann::json run_train(const Context& ctx) {
   // same training features), so `kiln test` can compare float32 and int8 on the device kernels.
   TfliteModels tflite = export_tflite(model, fs);
   record_tflite_hashes(model, tflite.float32, tflite.int8);
+  model.metadata["float32_check"] = float32_check(model, tflite.float32, fs);
   // One generation: the model, its .tflite files, the history and the features computed on the way appear
   // together or not at all. The project's own model is the learning block again: an imported one is not.
   Generation& gen = *s.generation;

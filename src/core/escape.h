@@ -11,8 +11,9 @@
 
 namespace kiln {
 
-// A message for a terminal: one line, control characters and invalid UTF-8 shown as \n, \t, \xNN, and at
-// most `max_bytes` long (cut in the middle with "...", so both the start and the end stay readable).
+// A message for a terminal: one line; control characters (core/utf8.h) shown as \n, \t, \xNN or \uXXXX
+// instead of obeyed, invalid UTF-8 as \xNN; at most `max_bytes` long (cut in the middle with " ... ", so both
+// the start and the end stay readable).
 std::string terminal_line(std::string_view text, std::size_t max_bytes = 1000);
 
 // --- Generated files: one function per target language. Each takes any bytes (a label, a project name, a

@@ -194,10 +194,12 @@ FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRe
       cv.notify_one();
     }
   };
-  int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(samples.size())));
+  const int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(samples.size())));
   std::vector<std::thread> pool;
-  for (int t = 0; t < n_threads; ++t) pool.emplace_back(worker);
-  {
+  for (int t = 0; n_threads > 1 && t < n_threads; ++t) pool.emplace_back(worker);
+  if (pool.empty()) {
+    worker();  // one worker: this thread (everything the command writes then comes from one thread)
+  } else {
     std::unique_lock<std::mutex> lock(mu);
     while (done < samples.size() && !failure) {
       cv.wait_for(lock, std::chrono::milliseconds(100));

@@ -521,7 +521,7 @@ std::string impulse_to_toml(const Impulse& imp) {
 int impulse_toml_line(std::string_view text, const std::string& table, const std::string& key) {
   try {
     const toml::table root = toml::parse(text);
-    const toml::node* node = root[table][key].node();
+    const toml::node* node = table.empty() ? root[key].node() : root[table][key].node();
     return node ? static_cast<int>(node->source().begin.line) : 0;
   } catch (const toml::parse_error&) {
     return 0;

@@ -22,7 +22,8 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename);
 // The keys a [[learn.layers]] entry of this type accepts (besides "type"); the model file stores the same.
 std::vector<std::string> layer_keys(const std::string& type);
 
-// The line of `key` in table `table` of a kiln.toml that parses, or 0 when it is not there (a default): for
+// The line of `key` in table `table` ("" for a top-level key) of a kiln.toml that parses, or 0 when it is not
+// there (a default): for
 // checks made after parsing that still want to point at the line.
 int impulse_toml_line(std::string_view text, const std::string& table, const std::string& key);
 

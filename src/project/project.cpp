@@ -3,6 +3,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/file_read.h"
+#include "core/names.h"
 #include "core/project_state.h"
 #include "impulse/dsp_block.h"
 #include "impulse/windowing.h"
@@ -22,6 +23,11 @@ std::string where(std::string_view text, const std::string& filename, const std:
 // and that one window gives at least one frame. Parameters the file leaves out take the block's defaults.
 Impulse parse_and_validate(const std::string& text, const std::string& filename) {
   Impulse imp = parse_impulse_toml(text, filename);
+  try {
+    check_project_name(imp.name);
+  } catch (const Error& e) {
+    throw Error(where(text, filename, "", "name") + e.what());
+  }
   try {
     std::map<std::string, double> params = dsp_default_params(imp.dsp.block);
     for (const auto& [k, v] : imp.dsp.params) params[k] = v;

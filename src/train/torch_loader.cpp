@@ -59,7 +59,7 @@ std::filesystem::path running_executable() {
 std::filesystem::path find_torch_module(const std::filesystem::path& executable) {
   if (const char* env = std::getenv("KILN_TORCH_MODULE"); env && *env) {
     if (!std::filesystem::exists(env)) {
-      throw Error(std::string(env) + ": no such file (KILN_TORCH_MODULE); training needs " +
+      throw Error(std::string(env) + ": no such file (KILN_TORCH_MODULE); `kiln train` needs " +
                   kTorchModuleFile);
     }
     // Absolute: dlopen() searches the library path, not the current directory, for a name without a slash.
@@ -73,7 +73,7 @@ std::filesystem::path find_torch_module(const std::filesystem::path& executable)
   }
   throw Error(std::string(kTorchModuleFile) + ": not found next to " + executable.filename().string() +
               " (looked in " + candidates[0].parent_path().string() + " and " + dir.string() +
-              "; KILN_TORCH_MODULE is unset); training needs it");
+              "; KILN_TORCH_MODULE is unset); `kiln train` needs it");
 }
 
 const TorchModuleApi& load_torch_module(const std::filesystem::path& path) {

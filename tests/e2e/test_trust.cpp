@@ -132,6 +132,43 @@ TEST_F(Trust, ATfliteFileThatIsNotTheModelsIsRefused) {
   EXPECT_EQ(run_kiln({"-C", p.string(), "-q", "classify", recording()}).exit_code, 0);
 }
 
+// Start-up defect: every command loaded libtorch. Now only `kiln train` does: everything else works without
+// the module.
+TEST_F(Trust, OnlyTrainingLoadsLibtorch) {
+  TempDir tmp;
+  const fs::path p = trained_copy(tmp);
+  ::setenv("KILN_TORCH_MODULE", "/nowhere/libkiln_torch.so", 1);
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"test"},
+                                             {"classify", recording()},
+                                             {"quantize"},
+                                             {"dataset"},
+                                             {"features"},
+                                             {"deploy", "--no-measure", "--out", (tmp / "lib").string()}}) {
+    std::vector<std::string> full = {"-C", p.string(), "-q"};
+    full.insert(full.end(), args.begin(), args.end());
+    const KilnRun r = run_kiln(full);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+  }
+  const KilnRun train = run_kiln({"-C", p.string(), "-q", "train"});
+  EXPECT_EQ(train.exit_code, 1);
+  EXPECT_NE(train.err.find("`kiln train` needs libkiln_torch.so"), std::string::npos) << train.err;
+  ::unsetenv("KILN_TORCH_MODULE");
+}
+
+// A project name that would break the files generated from it is refused where it is set.
+TEST_F(Trust, AProjectNameIsCheckedWhereItIsSet) {
+  TempDir tmp;
+  const fs::path p = trained_copy(tmp);
+  write_bytes(p / "kiln.toml", "name = \"fire/alarm\"\n" +
+                                   kiln::test::tiny_toml().substr(kiln::test::tiny_toml().find('\n') + 1));
+  expect_refused(p, {"classify", recording()}, "kiln.toml:1: the project name 'fire/alarm' contains '/'");
+  const KilnRun r = run_kiln({"-q", "init", "--name", "a\nb", (tmp / "q").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the project name 'a\\nb'"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(tmp / "q/kiln.toml"));
+}
+
 // Defect: a failed first `kiln add` created the database.
 TEST_F(Trust, AFailedFirstAddCreatesNothing) {
   TempDir tmp;

@@ -123,14 +123,15 @@ TEST(TorchModule, MissingModuleNamesWhereItLooked) {
   ModuleEnv env(nullptr);
   EXPECT_EQ(error_of([] { find_torch_module("/nowhere/bin/kiln"); }),
             "libkiln_torch.so: not found next to kiln (looked in /nowhere/lib/kiln and /nowhere/bin; "
-            "KILN_TORCH_MODULE is unset); training needs it");
+            "KILN_TORCH_MODULE is unset); `kiln train` needs it");
 }
 
 TEST(TorchModule, EnvironmentOverride) {
   {
     ModuleEnv env("/nowhere/libkiln_torch.so");
-    EXPECT_EQ(error_of([] { find_torch_module(); }),
-              "/nowhere/libkiln_torch.so: no such file (KILN_TORCH_MODULE); training needs libkiln_torch.so");
+    EXPECT_EQ(
+        error_of([] { find_torch_module(); }),
+        "/nowhere/libkiln_torch.so: no such file (KILN_TORCH_MODULE); `kiln train` needs libkiln_torch.so");
   }
   {
     ModuleEnv env(KILN_TORCH_MODULE_FILE);
@@ -244,7 +245,7 @@ TEST(TorchModule, CliRunsWithoutTheModuleUntilItTrains) {
   const test::KilnRun r = test::run_kiln({"-q", "-C", project, "train"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
-            "kiln: error: /nowhere/libkiln_torch.so: no such file (KILN_TORCH_MODULE); training needs "
+            "kiln: error: /nowhere/libkiln_torch.so: no such file (KILN_TORCH_MODULE); `kiln train` needs "
             "libkiln_torch.so\n");
   EXPECT_FALSE(fs::exists(fs::path(project) / "out" / "model.kmodel"));
 }
