@@ -162,8 +162,8 @@ void Generation::remove(const fs::path& target) {
 fs::path Generation::current(const fs::path& target) const {
   const std::string rel = relative(target);
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = writes_.find(rel);
-  return it == writes_.end() ? target : staging_ / it->second;
+  if (auto it = writes_.find(rel); it != writes_.end()) return staging_ / it->second;
+  return removes_.count(rel) ? fs::path() : target;
 }
 
 void Generation::publish() {

@@ -39,7 +39,8 @@ class Generation {
   std::filesystem::path stage(const std::filesystem::path& target);
   // Stages the deletion of `target` (no error if it does not exist then). Thread-safe.
   void remove(const std::filesystem::path& target);
-  // What to read for `target` while the generation is open: its staged file if it has one, else `target`.
+  // What to read for `target` while the generation is open: its staged file if it has one, an empty path
+  // when its removal is staged, else `target`.
   std::filesystem::path current(const std::filesystem::path& target) const;
 
   // Makes the staged set current, as described above. Nothing staged: nothing happens. Throws kiln::Error

@@ -270,9 +270,32 @@ ExternalStaging::~ExternalStaging() {
   forget_on_signal(record_);
 }
 
+namespace {
+
+// "<name>.tmp<pid>-<random>": what write_file_atomic (core/atomic_file.h) leaves when killed mid-write.
+bool is_atomic_write_temporary(const std::string& name) {
+  const std::size_t at = name.rfind(".tmp");
+  if (at == std::string::npos) return false;
+  const std::string rest = name.substr(at + 4);
+  const std::size_t dash = rest.find('-');
+  const auto digits = [](const std::string& d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string::npos;
+  };
+  return dash != std::string::npos && digits(rest.substr(0, dash)) && digits(rest.substr(dash + 1));
+}
+
+}  // namespace
+
 void recover_project(const fs::path& project_dir) {
   const fs::path state = state_dir(project_dir);
   std::error_code ec;
+  // Half-written files of an interrupted older Kiln (before generations, every file was written alone).
+  for (const fs::path& dir :
+       {project_dir, project_dir / "data", project_dir / "out", project_dir / "out/features"}) {
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (is_atomic_write_temporary(e.path().filename().string())) fs::remove(e.path(), ec);
+    }
+  }
   if (!fs::is_directory(state, ec)) return;
   std::vector<fs::path> staged;
   for (const auto& e : fs::directory_iterator(state / "staging", ec)) staged.push_back(e.path());

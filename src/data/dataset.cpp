@@ -151,7 +151,22 @@ Dataset Dataset::open_for_update(const fs::path& project_dir, Generation& genera
   SqliteDb staged = SqliteDb::open(generation.stage(index), true, index);
   if (fs::exists(index, ec)) SqliteDb::open(index, false).copy_into(staged);
   migrate(staged);
-  return Dataset(data_dir, std::move(staged), &generation);
+  Dataset dataset(data_dir, std::move(staged), &generation);
+  dataset.remove_strays();
+  return dataset;
+}
+
+void Dataset::remove_strays() {
+  // Anything in data/samples/ that no row uses: what an interrupted Kiln before generations left there
+  // (sample files of a killed `kiln add`, half-written temporaries). Now nothing can leave such files, and
+  // this is a directory listing per change of the dataset.
+  std::set<std::string> used;
+  SqliteStatement q = db_.prepare("SELECT hash FROM samples");
+  while (q.step()) used.insert(q.column_text(0) + ".f32");
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(samples_dir(), ec)) {
+    if (!used.count(e.path().filename().string())) store_.remove_file(e.path());
+  }
 }
 
 Dataset::AddOptions Dataset::add_options(const DatasetSettings& settings) {

@@ -107,6 +107,7 @@ class Dataset {
 
  private:
   Dataset(std::filesystem::path data_dir, SqliteDb db, Generation* generation);
+  void remove_strays();
   void require_ids(const std::vector<std::int64_t>& ids) const;
   int set_labels(const std::map<std::int64_t, std::string>& labels);  // id -> label; returns the changes
   std::filesystem::path data_dir_;

@@ -46,8 +46,12 @@ std::vector<float> SampleStore::read(const std::string& hash, std::size_t values
 }
 
 void SampleStore::remove(const std::string& hash) const {
+  remove_file(path_for(hash));
+}
+
+void SampleStore::remove_file(const std::filesystem::path& file) const {
   if (!gen_) throw std::logic_error("SampleStore::remove on a read-only dataset");
-  gen_->remove(path_for(hash));
+  gen_->remove(file);
 }
 
 }  // namespace kiln

@@ -23,7 +23,8 @@ class SampleStore {
   void write(const std::string& hash, const std::vector<float>& values) const;
   // Throws kiln::Error naming the file when it is missing or does not hold exactly `values` floats.
   std::vector<float> read(const std::string& hash, std::size_t values) const;
-  void remove(const std::string& hash) const;  // staged; no error when already gone
+  void remove(const std::string& hash) const;                 // staged; no error when already gone
+  void remove_file(const std::filesystem::path& file) const;  // any file of the folder (a stray), staged
 
  private:
   std::filesystem::path current(const std::string& hash) const;

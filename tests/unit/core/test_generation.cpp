@@ -61,6 +61,7 @@ TEST(Generation, PublishMakesEveryStagedChangeCurrentTogether) {
   EXPECT_TRUE(fs::exists(dir / "old.txt"));
   EXPECT_EQ(read_bytes(gen.current(dir / "out/a.bin")), "A");
   EXPECT_EQ(gen.current(dir / "keep.txt"), dir / "keep.txt");
+  EXPECT_EQ(gen.current(dir / "old.txt"), fs::path());  // removed in this generation
   gen.publish();
   EXPECT_EQ(read_bytes(dir / "out/a.bin"), "A");
   EXPECT_EQ(read_bytes(dir / "out/b.bin"), "B");
@@ -254,4 +255,22 @@ TEST(ProjectState, ExternalStagingRecordsAreRemovedOnlyWhenTheyNameTheirOwnFolde
   EXPECT_FALSE(fs::exists(outside / ".kiln-deploy-777"));
   EXPECT_EQ(read_bytes(outside / "precious"), "user data");
   EXPECT_EQ(entries(state_dir(dir.path()) / "external"), 0u);
+}
+
+// An older Kiln wrote each file alone (temporary + rename): a kill left "<file>.tmp<pid>-<n>" files behind.
+TEST(ProjectState, TemporariesOfAnOlderKilnAreRemoved) {
+  TempDir dir;
+  fs::create_directories(dir / "out/features");
+  fs::create_directories(dir / "data");
+  write_bytes(dir / "out/model.kmodel.tmp1234-98765", "half");
+  write_bytes(dir / "out/features/abc.feat.tmp1-2", "half");
+  write_bytes(dir / "data/kiln.db.tmp77-1", "half");
+  write_bytes(dir / "out/notes.tmp", "a user's file");   // not that pattern: kept
+  write_bytes(dir / "out/x.tmp12-ab", "a user's file");  // not that pattern: kept
+  { const WriteLock lock(dir.path(), "train"); }
+  EXPECT_FALSE(fs::exists(dir / "out/model.kmodel.tmp1234-98765"));
+  EXPECT_FALSE(fs::exists(dir / "out/features/abc.feat.tmp1-2"));
+  EXPECT_FALSE(fs::exists(dir / "data/kiln.db.tmp77-1"));
+  EXPECT_TRUE(fs::exists(dir / "out/notes.tmp"));
+  EXPECT_TRUE(fs::exists(dir / "out/x.tmp12-ab"));
 }

@@ -719,3 +719,47 @@ TEST(Dataset, BadInputLeavesTheProjectUnchanged) {
 
 }  // namespace
 }  // namespace kiln
+
+namespace kiln {
+namespace {
+
+// An older Kiln killed during `kiln add` left sample files no row uses (and temporaries) in data/samples/;
+// the next change of the dataset removes them, and keeps every file a row uses.
+TEST(Dataset, StrayFilesInTheSampleFolderAreRemovedByTheNextChange) {
+  const fs::path dir = make_project("ds-strays");
+  write_tone(dir / "a.wav", kWav16, 16000, 1, 0.5, 440, 0.5);
+  write_tone(dir / "b.wav", kWav16, 16000, 1, 0.5, 880, 0.5);
+  const auto first = add(dir, {dir / "a.wav"}, {}, {}).samples;
+  ASSERT_EQ(first.size(), 1u);
+  const fs::path samples = dir / "data/samples";
+  test::write_bytes(samples / "0123abcd.f32", "orphan of a killed add");
+  test::write_bytes(samples / (first[0].hash + ".f32.tmp42-7"), "half-written");
+  const SampleData b = read_sample_file(dir / "b.wav", {});
+  std::string b_bytes(reinterpret_cast<const char*>(b.values.data()), b.values.size() * sizeof(float));
+  const auto second = add(dir, {dir / "b.wav"}, {}, {}).samples;
+  ASSERT_EQ(second.size(), 1u);
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(samples)) names.insert(e.path().filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{first[0].hash + ".f32", second[0].hash + ".f32"}));
+  EXPECT_EQ(test::read_bytes(samples / (second[0].hash + ".f32")), b_bytes);
+}
+
+// A stray that has a new sample's exact name and content is not removed under it.
+TEST(Dataset, AStrayWithTheContentOfANewSampleBecomesItsFile) {
+  const fs::path dir = make_project("ds-stray-reuse");
+  write_tone(dir / "a.wav", kWav16, 16000, 1, 0.5, 440, 0.5);
+  const SampleData a = read_sample_file(dir / "a.wav", {});
+  const std::string bytes(reinterpret_cast<const char*>(a.values.data()), a.values.size() * sizeof(float));
+  // Learn a's hash in another project, then leave its file as a stray here, as a killed add would.
+  const fs::path other = make_project("ds-stray-reuse-other");
+  const std::string hash = add(other, {dir / "a.wav"}, {}, {}).samples.at(0).hash;
+  fs::create_directories(dir / "data/samples");
+  test::write_bytes(dir / "data/samples" / (hash + ".f32"), bytes);
+  const auto added = add(dir, {dir / "a.wav"}, {}, {}).samples;
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_EQ(test::read_bytes(dir / "data/samples" / (hash + ".f32")), bytes);
+  EXPECT_EQ(change(dir, [](Dataset& ds) { return ds.load(ds.list().at(0)).values.size(); }), a.values.size());
+}
+
+}  // namespace
+}  // namespace kiln
