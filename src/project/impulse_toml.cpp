@@ -23,7 +23,7 @@ namespace {
 // undefined behaviour on non-ASCII text. Strings and comments are skipped (a dot or bracket in them means
 // nothing); every '.' between two of = , [ ] { } or a line end counts as a key part (a value with many dots
 // is malformed anyway).
-constexpr int kMaxTomlNesting = 16;
+constexpr std::size_t kMaxTomlNesting = 16;
 constexpr int kMaxTomlKeyParts = 16;
 
 void prescan_toml(std::string_view text, const std::string& file) {
@@ -31,16 +31,20 @@ void prescan_toml(std::string_view text, const std::string& file) {
     throw Error(file + ": " + std::to_string(text.size()) + " bytes, more than the " +
                 std::to_string(kMaxImpulseTomlBytes) + " a kiln.toml may have (is it the right file?)");
   }
-  int line = 1, depth = 0, parts = 1;
+  int line = 1, parts = 1;
   const auto fail = [&](const std::string& what) {
     throw Error(file + ":" + std::to_string(line) + ": " + what);
   };
   // A UTF-8 byte order mark (some editors write one) is allowed at the start.
   const std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-  // The last character outside strings and comments that is not a space or tab. A quote opens a string only
-  // where TOML allows one (after = [ { , . or at a line start): elsewhere toml++ reads it as part of a bare
-  // value (5"...) and classifies what follows as it does outside strings.
+  // A quote opens a string only where TOML allows one: after = [ { , or at a line start, and after a '.' in
+  // a key. Elsewhere toml++ reads it as part of a bare value (5"... or 8p."...) and classifies what follows
+  // as it does outside strings. So the scan follows the last character outside strings and comments that is
+  // not a space or tab (`prev`), the open brackets, and whether a key is being read (`key`: at a line start,
+  // in a table header, in an inline table before its '=').
   char prev = '\n';
+  std::string open;  // '[' and '{' still open, innermost last
+  bool key = true;
   for (std::size_t i = start; i < text.size(); ++i) {
     const char c = text[i];
     if (c == ' ' || c == '\t' || c == '\r') continue;
@@ -49,11 +53,13 @@ void prescan_toml(std::string_view text, const std::string& file) {
     if (c == '\n') {
       ++line;
       parts = 1;
+      key = open.empty();
     } else if (c == '#') {
       prev = before;  // comments are transparent
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
     } else if ((c == '"' || c == '\'') &&
-               std::string_view("\n=[{,.").find(before) != std::string_view::npos) {
+               (std::string_view("\n=[{,").find(before) != std::string_view::npos ||
+                (before == '.' && key))) {
       const bool multiline = text.substr(i, 3) == std::string(3, c);
       const bool escapes = c == '"';
       i += multiline ? 3 : 1;
@@ -91,15 +97,24 @@ void prescan_toml(std::string_view text, const std::string& file) {
       }
       if (i < text.size() && text[i] == '\n') --i;  // let the loop count it
     } else if (c == '[' || c == '{') {
-      if (++depth > kMaxTomlNesting) {
+      if (open.size() >= kMaxTomlNesting) {
         fail("arrays, inline tables and table headers nested more than " + std::to_string(kMaxTomlNesting) +
              " deep");
       }
+      // A table header ([a] or [[a]] at a line start) is a key; an array is a value; an inline table starts
+      // with a key.
+      key = c == '{' || (key && (open.empty() || before == '['));
+      open += c;
       parts = 1;
     } else if (c == ']' || c == '}') {
-      if (depth > 0) --depth;
+      if (!open.empty()) open.pop_back();
+      key = false;
       parts = 1;
-    } else if (c == '=' || c == ',') {
+    } else if (c == '=') {
+      key = false;
+      parts = 1;
+    } else if (c == ',') {
+      key = !open.empty() && open.back() == '{';
       parts = 1;
     } else if (c == '.' && ++parts > kMaxTomlKeyParts) {
       fail("a key of more than " + std::to_string(kMaxTomlKeyParts) + " dotted parts");

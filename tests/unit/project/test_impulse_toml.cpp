@@ -353,6 +353,11 @@ TEST(ImpulseToml, NonAsciiWhereTomlxxMisreadsIt) {
             "kiln.toml:1: a non-ASCII character outside a string or comment");
   EXPECT_EQ(error_of("x = \"a\" \"\xC3\xA9\""),
             "kiln.toml:1: a non-ASCII character outside a string or comment");
+  // ... and after a '.' only in a key: in a value, 8p."..." is one bare (bad) value to toml++.
+  const std::string outside = "a non-ASCII character outside a string or comment";
+  EXPECT_EQ(error_of("ny = 8p.\"\xEF\xB3\xBF\""), "kiln.toml:1: " + outside);
+  EXPECT_EQ(error_of("x = [\n  8p.\"\xEF\xB3\xBF\"]"), "kiln.toml:2: " + outside);
+  EXPECT_EQ(error_of("x = {a = 8p.\"\xEF\xB3\xBF\"}"), "kiln.toml:1: " + outside);
   // Fine: in strings, after an ASCII character, and in comments.
   Impulse imp =
       parse_impulse_toml("# \xC3\xBCnicode \xC2\xA7\nname = \"caf\xC3\xA9 \xC2\xA7\"\n", "kiln.toml");
@@ -360,6 +365,9 @@ TEST(ImpulseToml, NonAsciiWhereTomlxxMisreadsIt) {
   EXPECT_EQ(parse_impulse_toml("[\"input\"]\ntype = \"audio\" # \xC3\xA9\n", "kiln.toml").input.type,
             "audio");
   EXPECT_EQ(parse_impulse_toml("input.\"type\" = \"audio\"\n", "kiln.toml").input.type, "audio");
+  EXPECT_EQ(error_of("input = {\"type\" = \"timeseries\", x.\"\xC3\xA9\" = 1}\n"),
+            "kiln.toml:1: unknown key 'x' in [input]");  // toml++ read it
+  EXPECT_EQ(error_of("[[\"learn\".\"l\xC3\xA9yers\"]]\n").rfind("kiln.toml:1: unknown key", 0), 0u);
   EXPECT_EQ(parse_impulse_toml("input = {type = 'timeseries', axes = 3}\n", "kiln.toml").input.axes, 3);
   EXPECT_EQ(error_of("[[learn.layers]]\ntype = \"reshape\"\nshape = [\n  # \xC3\xA9\n  1,\n  2]\n"), "");
   imp = parse_impulse_toml("name = \"\"\"\\\n  x\xC2\xA7\\\"\"\"\"\n", "kiln.toml");
