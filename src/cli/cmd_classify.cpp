@@ -16,6 +16,7 @@
 #include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "data/sample_reader.h"
 #include "impulse/features.h"
 #include "nn/quantize.h"
@@ -130,7 +131,7 @@ void register_classify(CLI::App& app, Context& ctx) {
                           {"windows", windows}};
       if (int8_out)
         j["output_quantization"] = {{"scale", out_info.scale}, {"zero_point", out_info.zero_point}};
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", json_text(j, 2).c_str());
     } else if (!t.windows.empty() && t.windows[0].padded) {
       std::printf("(the recording is shorter than one window and was zero-padded)\n");
     }

@@ -11,6 +11,7 @@
 #include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "data/dataset.h"
 #include "project/impulse_toml.h"
 #include "project/project.h"
@@ -143,6 +144,9 @@ void register_demo(CLI::App& app, Context& ctx) {
 
     // 6. Deploy: the impulse as a C++ library, measured on a Cortex-M4F when the Arm toolchain is present.
     const std::filesystem::path library = root / "fire-alarm-library";
+    // Built outside the library folder: a build/ inside it would make the next demo's deploy refuse it (it is
+    // not kiln's), and the next deploy must be able to replace the library.
+    const std::filesystem::path build = std::filesystem::absolute(root / "fire-alarm-build");
     if (!ctx.json) std::printf("== 6/6 kiln deploy --out %s\n", library.string().c_str());
     t = std::chrono::steady_clock::now();
     nlohmann::json deployed = run_deploy(pctx, {library.string()});
@@ -152,21 +156,20 @@ void register_demo(CLI::App& app, Context& ctx) {
         {"recordings_s", t_data}, {"ingest_s", t_add},    {"features_and_train_s", t_train},
         {"test_s", t_test},       {"deploy_s", t_deploy}, {"total_s", seconds_since(t0)}};
     if (ctx.json) {
-      std::printf("%s\n", nlohmann::json{{"project", project.string()},
-                                         {"train", trained},
-                                         {"test", tested},
-                                         {"deploy", deployed},
-                                         {"timing", timing}}
-                              .dump(2)
-                              .c_str());
+      const nlohmann::json summary = {{"project", project.string()},
+                                      {"train", trained},
+                                      {"test", tested},
+                                      {"deploy", deployed},
+                                      {"timing", timing}};
+      std::printf("%s\n", json_text(summary, 2).c_str());
     } else {
       std::printf(
           "\nDemo finished in %.0f s (recordings %.0f s, ingest %.0f s, features+training %.0f s, "
           "test %.0f s, deploy %.0f s).\nProject: %s  (try: kiln -C %s classify FILE.wav)\n"
-          "Library: %s  (try: make -C %s && %s/build/kiln-impulse FILE.wav)\n",
+          "Library: %s  (try: make -C %s BUILD=%s && %s/kiln-impulse FILE.wav)\n",
           seconds_since(t0), t_data, t_add, t_train, t_test, t_deploy, project.string().c_str(),
           project.string().c_str(), library.string().c_str(), library.string().c_str(),
-          library.string().c_str());
+          build.string().c_str(), build.string().c_str());
     }
   });
 }

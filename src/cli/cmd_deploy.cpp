@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/impulse_export.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "core/project_state.h"
 #include "deploy/footprint.h"
 #include "deploy/library_writer.h"
@@ -120,7 +121,7 @@ void register_deploy(CLI::App& app, Context& ctx) {
       "only that).");
   cmd->callback([&ctx] {
     nlohmann::json j = run_deploy(ctx, {out, format, engine, model, !no_measure});
-    if (ctx.json) std::printf("%s\n", j.dump(2).c_str());
+    if (ctx.json) std::printf("%s\n", json_text(j, 2).c_str());
   });
 }
 
@@ -136,7 +137,7 @@ void register_profile(CLI::App& app, Context& ctx) {
     const WriteSession s = open_write_session(ctx, "profile");
     const deploy::ImpulseExport impulse = impulse_export(s, model);
     nlohmann::json table = profile_engines(ctx, s, impulse, true);
-    if (ctx.json) std::printf("%s\n", nlohmann::json({{"engines", table}}).dump(2).c_str());
+    if (ctx.json) std::printf("%s\n", json_text({{"engines", table}}, 2).c_str());
   });
 }
 

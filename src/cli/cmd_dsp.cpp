@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "core/file_read.h"
 #include "data/audio_reader.h"
 #include "data/sample_limits.h"
@@ -186,7 +187,7 @@ std::string serialize(OutputFormat format, const std::vector<float>& features, D
                           {"frequency", frequency},
                           {"shape", {shape.frames, shape.values}},
                           {"features", features}};
-      return j.dump() + "\n";
+      return json_text(j) + "\n";
     }
   }
   return {};
@@ -255,7 +256,7 @@ void register_dsp(CLI::App& app, Context& ctx) {
                           {"frequency", s.frequency},  {"axes", s.axes},
                           {"samples", samples},        {"input", input.string()},
                           {"output", output.string()}, {"shape", {shape.frames, shape.values}}};
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", json_text(j, 2).c_str());
     } else if (!ctx.quiet) {
       std::printf("%s %s: %zu samples at %s Hz -> %d x %d features written to %s\n", o.block.c_str(),
                   version.c_str(), samples, shortest(s.frequency).c_str(), shape.frames, shape.values,

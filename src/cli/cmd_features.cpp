@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/session.h"
+#include "core/escape.h"
 #include "report/spectrogram_png.h"
 
 namespace kiln::cli {
@@ -71,7 +72,7 @@ void register_features(CLI::App& app, Context& ctx) {
                           {"samples", stats.samples},       {"cached", stats.cached},
                           {"computed", stats.computed},     {"skipped_short", stats.skipped},
                           {"windows_per_label", per_label}, {"png_written", pngs}};
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", json_text(j, 2).c_str());
       return;
     }
     std::printf("%zu windows from %zu samples, features %d x %d per window (%zu computed, %zu from cache)\n",

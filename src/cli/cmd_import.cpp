@@ -14,6 +14,7 @@
 #include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "core/file_read.h"
 #include "data/ingest_files.h"
 #include "data/sha256.h"
@@ -125,7 +126,7 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
   gen.write(target, bytes);
   gen.remove(other);
   gen.remove(s.paths.model());
-  gen.write(s.paths.out() / "imported.json", record.dump(2) + "\n");
+  gen.write(s.paths.out() / "imported.json", json_text(record, 2) + "\n");
   gen.publish();
 
   if (!ctx.json) {
@@ -163,7 +164,7 @@ void register_import(CLI::App& app, Context& ctx) {
       "files are removed and out/imported.json records the source, its SHA-256 and the labels.");
   cmd->callback([&ctx] {
     nlohmann::json j = run_import(ctx, model_path, labels, raw_output);
-    if (ctx.json) std::printf("%s\n", j.dump(2).c_str());
+    if (ctx.json) std::printf("%s\n", json_text(j, 2).c_str());
   });
 }
 

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "core/escape.h"
 #include "impulse/dsp_block.h"
 #include "project/project.h"
 
@@ -36,7 +37,7 @@ void register_init(CLI::App& app, Context& ctx) {
     imp.dsp.params = dsp_default_params(imp.dsp.block);
     init_project(path, imp);
     if (ctx.json) {
-      std::printf("%s\n", nlohmann::json{{"project", path.string()}, {"name", imp.name}}.dump(2).c_str());
+      std::printf("%s\n", json_text({{"project", path.string()}, {"name", imp.name}}, 2).c_str());
     } else {
       std::printf("Created project '%s' in %s\n  next: kiln -C %s add --label LABEL FILES...\n",
                   imp.name.c_str(), path.string().c_str(), path.string().c_str());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/escape.h"
 #include "tflite/model_summary.h"
 
 namespace kiln::cli {
@@ -22,7 +23,7 @@ void register_inspect(CLI::App& app, Context& ctx) {
     const tflite::ModelFile file(model_path);
     const tflite::ModelSummary summary = tflite::summarize(file);
     if (ctx.json) {
-      std::printf("%s\n", tflite::summary_json(summary, model_path).dump(2).c_str());
+      std::printf("%s\n", json_text(tflite::summary_json(summary, model_path), 2).c_str());
     } else {
       std::fputs(tflite::format_summary(summary, model_path).c_str(), stdout);
     }

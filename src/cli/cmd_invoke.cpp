@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "core/file_read.h"
 #include "tflite/model_file.h"
 #include "tflite/model_summary.h"
@@ -38,7 +39,7 @@ void register_invoke(CLI::App& app, Context& ctx) {
       const nlohmann::json j = {{"model", model_path},           {"input", input_path},
                                 {"output", output_path},         {"input_bytes", input.size()},
                                 {"output_bytes", output.size()}, {"arena_bytes", file.arena_bytes()}};
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", json_text(j, 2).c_str());
     } else if (!ctx.quiet) {
       std::printf("%s: %s bytes in, %s bytes out written to %s\n", model_path.c_str(),
                   tflite::thousands(input.size()).c_str(), tflite::thousands(output.size()).c_str(),

@@ -6,6 +6,7 @@
 #include "cli/project_model.h"
 #include "cli/session.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "quantize/quantizer.h"
 #include "train/classifier.h"
 
@@ -75,7 +76,7 @@ void register_quantize(CLI::App& app, Context& ctx) {
       "switch --per-tensor.");
   cmd->callback([&ctx] {
     nlohmann::json j = run_quantize(ctx, per_tensor);
-    if (ctx.json) std::printf("%s\n", j.dump(2).c_str());
+    if (ctx.json) std::printf("%s\n", json_text(j, 2).c_str());
   });
 }
 

@@ -14,6 +14,7 @@
 #include "cli/session.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "evaluate/metrics.h"
 #include "quantize/nn_runner.h"
 #include "quantize/quantizer.h"
@@ -135,7 +136,7 @@ nlohmann::json run_test_imported(WriteSession& s, const Context& ctx, const Proj
       {"file", file.filename().string()},     {"imported", true},    {"source", record.value("source", "")},
       {"sha256", record.value("sha256", "")}, {"input_type", title}, {"bytes", bytes.size()},
       {"arena_bytes", runner.arena_bytes()}};
-  s.generation->write(s.paths.metrics(), metrics.dump(2) + "\n");
+  s.generation->write(s.paths.metrics(), json_text(metrics, 2) + "\n");
 
   FeatureTable train = split_features(s, "train", ctx);
   ReportInput in = report_base(s, train, test);
@@ -212,7 +213,7 @@ nlohmann::json run_test(const Context& ctx) {
   metrics["int8"]["model"] = {{"file", i8_file.path.filename().string()},
                               {"bytes", i8_file.bytes.size()},
                               {"arena_bytes", i8.arena_bytes()}};
-  s.generation->write(s.paths.metrics(), metrics.dump(2) + "\n");
+  s.generation->write(s.paths.metrics(), json_text(metrics, 2) + "\n");
 
   // The report: dataset summary, examples, training curves, confusion matrix, misclassified windows.
   FeatureTable train = split_features(s, "train", ctx);
@@ -264,7 +265,7 @@ void register_test(CLI::App& app, Context& ctx) {
       "score is below [test].uncertain_threshold are counted as uncertain.");
   cmd->callback([&ctx] {
     nlohmann::json j = run_test(ctx);
-    if (ctx.json) std::printf("%s\n", j.dump(2).c_str());
+    if (ctx.json) std::printf("%s\n", json_text(j, 2).c_str());
   });
 }
 

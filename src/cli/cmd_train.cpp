@@ -10,6 +10,7 @@
 #include "cli/project_model.h"
 #include "cli/session.h"
 #include "core/error.h"
+#include "core/escape.h"
 #include "data/label_balance.h"
 #include "project/fingerprint.h"
 #include "project/impulse_toml.h"
@@ -137,7 +138,7 @@ nlohmann::json run_train(const Context& ctx) {
   // together or not at all. The project's own model is the learning block again: an imported one is not.
   Generation& gen = *s.generation;
   save_model(gen.stage(s.paths.model()), model);
-  gen.write(s.paths.history(), history.dump(2) + "\n");
+  gen.write(s.paths.history(), json_text(history, 2) + "\n");
   write_tflite(gen, s.paths.out(), tflite);
   gen.remove(s.paths.out() / "imported.json");
   gen.publish();
@@ -171,7 +172,7 @@ void register_train(CLI::App& app, Context& ctx) {
       "and seed give a bit-identical model. Prints loss and accuracy (train and validation) per epoch.");
   cmd->callback([&ctx] {
     nlohmann::json j = run_train(ctx);
-    if (ctx.json) std::printf("%s\n", j.dump(2).c_str());
+    if (ctx.json) std::printf("%s\n", json_text(j, 2).c_str());
   });
 }
 

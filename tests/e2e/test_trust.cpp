@@ -245,6 +245,18 @@ TEST(TrustCli, AnOutputThatCannotBeWrittenIsAnError) {
       << read_bytes(tmp / "err");
 }
 
+// Defect: a --json command failed with an internal error on a path that is not UTF-8 (nlohmann's dump
+// throws on invalid UTF-8; every JSON output goes through core/escape.h json_text).
+TEST_F(Trust, JsonOutputNeverFailsOnBytesThatAreNotUtf8) {
+  TempDir tmp;
+  const fs::path p = trained_copy(tmp);
+  const std::string out = (tmp / "lib\xff").string();
+  const KilnRun r = run_kiln({"-C", p.string(), "-q", "--json", "deploy", "--no-measure", "--out", out});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"out\": \""), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(fs::path(out) / ".kiln-deploy.json"));
+}
+
 // Defect: `kiln frobnicate` said "A subcommand is required".
 TEST(TrustCli, AnUnknownCommandIsNamedWithASuggestion) {
   KilnRun r = run_kiln({"frobnicate"});
