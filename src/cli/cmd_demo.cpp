@@ -89,6 +89,15 @@ void register_demo(CLI::App& app, Context& ctx) {
     std::snprintf(seed_s, sizeof seed_s, "%llu", static_cast<unsigned long long>(seed));
     std::snprintf(minutes_s, sizeof minutes_s, "%g", minutes);
 
+    // Only a folder the demo made itself (it holds the recipe) is ever deleted: --dir may point anywhere.
+    const std::string recipe = std::string("seed=") + seed_s + " minutes=" + minutes_s + "\n";
+    const std::filesystem::path recipe_file = project / ".demo-recipe";
+    std::error_code ec;
+    if (std::filesystem::exists(project) && !std::filesystem::is_empty(project, ec) &&
+        !std::filesystem::exists(recipe_file)) {
+      throw Error(project.string() + ": exists and was not made by `kiln demo`; choose another --dir");
+    }
+
     // 1. Recordings (the generator caches them by seed and size).
     auto t = std::chrono::steady_clock::now();
     if (!ctx.json) std::printf("== 1/6 recordings -> %s\n", recordings.string().c_str());
@@ -97,15 +106,13 @@ void register_demo(CLI::App& app, Context& ctx) {
     double t_data = seconds_since(t);
 
     // 2. Project. A project built from other recordings (another seed or size) is started over.
-    std::string recipe = std::string("seed=") + seed_s + " minutes=" + minutes_s + "\n";
-    std::filesystem::path recipe_file = project / ".demo-recipe";
-    if (std::filesystem::exists(project) &&
-        (fresh || !std::filesystem::exists(recipe_file) || read_file(recipe_file) != recipe)) {
+    if (std::filesystem::exists(recipe_file) && (fresh || read_file(recipe_file) != recipe)) {
       std::filesystem::remove_all(project);
     }
     if (!std::filesystem::exists(project / "kiln.toml")) {
-      init_project(project, parse_impulse_toml(kFireAlarmToml, "examples/fire-alarm/kiln.toml"));
+      // The recipe first: it marks the folder as the demo's even if init is interrupted.
       write_file_atomic(recipe_file, recipe);
+      init_project(project, parse_impulse_toml(kFireAlarmToml, "examples/fire-alarm/kiln.toml"));
     }
     Context pctx = ctx;
     pctx.project_dir = project;

@@ -257,6 +257,21 @@ TEST_F(Trust, JsonOutputNeverFailsOnBytesThatAreNotUtf8) {
   EXPECT_TRUE(fs::exists(fs::path(out) / ".kiln-deploy.json"));
 }
 
+// `kiln demo --dir DIR` started over by deleting DIR/project when it did not hold the demo's recipe: a user's
+// folder there would be lost.
+TEST(TrustCli, TheDemoNeverDeletesAFolderItDidNotMake) {
+  TempDir tmp;
+  fs::create_directories(tmp / "demo/project");
+  write_bytes(tmp / "demo/project/thesis.tex", "a user's work");
+  const auto before = snapshot(tmp / "demo");
+  const KilnRun r = run_kiln({"-q", "demo", "--dir", (tmp / "demo").string(), "--minutes", "0.5"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("project: exists and was not made by `kiln demo`; choose another --dir"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(snapshot(tmp / "demo"), before);
+}
+
 // Defect: `kiln frobnicate` said "A subcommand is required".
 TEST(TrustCli, AnUnknownCommandIsNamedWithASuggestion) {
   KilnRun r = run_kiln({"frobnicate"});
