@@ -19,10 +19,15 @@ namespace {
 
 // toml++ parses recursively, so a key of 100,000 dotted parts (a.a.a...) or arrays and inline tables nested
 // 100,000 deep overflow the stack before it can report anything. No kiln.toml needs more than a few of
-// either, so the text is checked first, with the line to blame; so are the few spots where toml++ 3.3 is
-// undefined behaviour on non-ASCII text. Strings and comments are skipped (a dot or bracket in them means
-// nothing); every '.' between two of = , [ ] { } or a line end counts as a key part (a value with many dots
-// is malformed anyway).
+// either, so the text is checked first, with the line to blame.
+//
+// The same scan refuses non-ASCII text wherever toml++ 3.3 would ask whether it is whitespace: outside
+// strings and comments, and after a backslash in a multi-line string. That question is undefined behaviour
+// for U+00A1..U+0499 and U+FD06..U+FEFE (__builtin_unreachable; marzer/tomlplusplus issues 190 and 295). TOML
+// allows non-ASCII text only in strings and comments anyway. For that the scan follows TOML's structure as
+// toml++ reads it: a quote opens a string only where a string may start (after = [ { , or at a line start,
+// and after a '.' in a key); a value that is not a string, array or inline table (a number, boolean or date)
+// runs to the next whitespace , ] } or #, whatever it holds (toml++ reads 0{{'... as one bad value).
 constexpr std::size_t kMaxTomlNesting = 16;
 constexpr int kMaxTomlKeyParts = 16;
 
@@ -31,32 +36,42 @@ void prescan_toml(std::string_view text, const std::string& file) {
     throw Error(file + ": " + std::to_string(text.size()) + " bytes, more than the " +
                 std::to_string(kMaxImpulseTomlBytes) + " a kiln.toml may have (is it the right file?)");
   }
-  int line = 1, parts = 1;
+  int line = 1;
+  int parts = 1;  // of the key being read: every '.' since the last = , [ ] { } or line end
   const auto fail = [&](const std::string& what) {
     throw Error(file + ":" + std::to_string(line) + ": " + what);
   };
-  // A UTF-8 byte order mark (some editors write one) is allowed at the start.
-  const std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-  // A quote opens a string only where TOML allows one: after = [ { , or at a line start, and after a '.' in
-  // a key. Elsewhere toml++ reads it as part of a bare value (5"... or 8p."...) and classifies what follows
-  // as it does outside strings. So the scan follows the last character outside strings and comments that is
-  // not a space or tab (`prev`), the open brackets, and whether a key is being read (`key`: at a line start,
-  // in a table header, in an inline table before its '=').
-  char prev = '\n';
+  const auto non_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+  const auto ends_bare_value = [](char c) {
+    return std::string_view(" \t\r\n,]}#").find(c) != std::string_view::npos;
+  };
+
+  char prev = '\n';  // the last character outside strings and comments that is not a space or tab
   std::string open;  // '[' and '{' still open, innermost last
-  bool key = true;
-  for (std::size_t i = start; i < text.size(); ++i) {
+  bool key = true;   // a key is being read: at a line start, in a table header, in an inline table before '='
+  bool value = false;  // a value starts at the next character
+  // A UTF-8 byte order mark (some editors write one) is allowed at the start.
+  for (std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == '#') {  // comments are transparent
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
     const char before = prev;
     prev = c;
-    if (c == '\n') {
+    const bool value_here = value;
+    value = false;
+    if (value_here && c != '\n' && c != '"' && c != '\'' && c != '[' && c != '{' && !ends_bare_value(c)) {
+      for (; i < text.size() && !ends_bare_value(text[i]); ++i) {
+        if (non_ascii(text[i])) fail("a non-ASCII character outside a string or comment");
+      }
+      --i;  // the character that ends the value is handled as usual
+    } else if (c == '\n') {
       ++line;
       parts = 1;
       key = open.empty();
-    } else if (c == '#') {
-      prev = before;  // comments are transparent
-      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      value = value_here;  // a value may follow on the next line inside an array
     } else if ((c == '"' || c == '\'') &&
                (std::string_view("\n=[{,").find(before) != std::string_view::npos ||
                 (before == '.' && key))) {
@@ -65,19 +80,18 @@ void prescan_toml(std::string_view text, const std::string& file) {
       i += multiline ? 3 : 1;
       for (; i < text.size(); ++i) {
         if (text[i] == '\n') {
-          if (!multiline) break;  // unterminated: toml++ reports it; the newline is counted above
+          if (!multiline) break;  // unterminated: toml++ reports it; the line end is counted above
           ++line;
         } else if (escapes && text[i] == '\\') {
-          // toml++ 3.3 classifies the character after a backslash, and in a multi-line string the first one
-          // after a line-ending backslash and its whitespace, with a function that is undefined behaviour for
-          // most non-ASCII characters (U+00A1 to U+0499; marzer/tomlplusplus issues 190 and 295).
+          // After a backslash toml++ asks about the next character, and in a multi-line string about the
+          // first one after a line-ending backslash and its whitespace.
           std::size_t k = i + 1;
           while (multiline && k < text.size() &&
                  (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n')) {
             if (text[k] == '\n') ++line;
             ++k;
           }
-          if (k < text.size() && static_cast<unsigned char>(text[k]) >= 0x80) {
+          if (k < text.size() && non_ascii(text[k])) {
             fail(k == i + 1
                      ? "a backslash before a non-ASCII character (not a TOML escape)"
                      : "a line-ending backslash followed by a non-ASCII character, which the TOML library "
@@ -101,9 +115,10 @@ void prescan_toml(std::string_view text, const std::string& file) {
         fail("arrays, inline tables and table headers nested more than " + std::to_string(kMaxTomlNesting) +
              " deep");
       }
-      // A table header ([a] or [[a]] at a line start) is a key; an array is a value; an inline table starts
+      // A table header ([a] or [[a]] at a line start) is a key; an array holds values; an inline table starts
       // with a key.
       key = c == '{' || (key && (open.empty() || before == '['));
+      value = c == '[' && !key;
       open += c;
       parts = 1;
     } else if (c == ']' || c == '}') {
@@ -112,15 +127,15 @@ void prescan_toml(std::string_view text, const std::string& file) {
       parts = 1;
     } else if (c == '=') {
       key = false;
+      value = true;
       parts = 1;
     } else if (c == ',') {
       key = !open.empty() && open.back() == '{';
+      value = !open.empty() && open.back() == '[';
       parts = 1;
     } else if (c == '.' && ++parts > kMaxTomlKeyParts) {
       fail("a key of more than " + std::to_string(kMaxTomlKeyParts) + " dotted parts");
-    } else if (static_cast<unsigned char>(c) >= 0x80) {
-      // TOML allows them only in strings and comments; toml++ 3.3 reaches undefined behaviour on many of them
-      // (see above) before it reports that.
+    } else if (non_ascii(c)) {
       fail("a non-ASCII character outside a string or comment");
     }
   }

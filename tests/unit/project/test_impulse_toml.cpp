@@ -358,6 +358,15 @@ TEST(ImpulseToml, NonAsciiWhereTomlxxMisreadsIt) {
   EXPECT_EQ(error_of("ny = 8p.\"\xEF\xB3\xBF\""), "kiln.toml:1: " + outside);
   EXPECT_EQ(error_of("x = [\n  8p.\"\xEF\xB3\xBF\"]"), "kiln.toml:2: " + outside);
   EXPECT_EQ(error_of("x = {a = 8p.\"\xEF\xB3\xBF\"}"), "kiln.toml:1: " + outside);
+  // A bare value runs to whitespace , ] } or #, brackets and quotes included: toml++ reads 0{{'... as one
+  // value.
+  EXPECT_EQ(error_of("# lc\nhigh_freq= 0{{{{{{{{'{{{{\xEF\xBA\xBF{4qin "), "kiln.toml:2: " + outside);
+  EXPECT_EQ(error_of("x = true\xC2\xA7\n"), "kiln.toml:1: " + outside);
+  EXPECT_EQ(error_of("x = [1, 2[\"\xC2\xA7\"]]\n"), "kiln.toml:1: " + outside);
+  EXPECT_EQ(error_of("x = [\n  1,\n  2{'\xC2\xA7'}]\n"), "kiln.toml:3: " + outside);
+  // A bare value's dots and brackets are not structure.
+  EXPECT_EQ(error_of("x = 1" + std::string(100, '.') + "\n").rfind("kiln.toml:1: ", 0), 0u);
+  EXPECT_EQ(error_of("x = 1" + std::string(100, '.') + "\n").find("dotted"), std::string::npos);
   // Fine: in strings, after an ASCII character, and in comments.
   Impulse imp =
       parse_impulse_toml("# \xC3\xBCnicode \xC2\xA7\nname = \"caf\xC3\xA9 \xC2\xA7\"\n", "kiln.toml");
