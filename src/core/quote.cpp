@@ -1,8 +1,7 @@
 #include "core/quote.h"
 
-#include <cstdint>
-
 #include "core/escape.h"
+#include "core/utf8.h"
 
 namespace kiln {
 
@@ -15,31 +14,10 @@ std::string display_path(const std::filesystem::path& path) {
 }
 
 bool is_valid_utf8(std::string_view s) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char b0 = byte(i);
-    std::size_t length;
-    std::uint32_t cp, min;
-    if (b0 < 0x80) {
-      ++i;
-      continue;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      length = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      length = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      length = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (s.size() - i < length) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (byte(i + k) & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += length;
+  for (std::size_t i = 0; i < s.size();) {
+    const Utf8Char c = utf8_char(s, i);
+    if (c.length == 0) return false;
+    i += c.length;
   }
   return true;
 }
