@@ -7,7 +7,10 @@
 // internal error (exit 3 in the CLI) and aborts, as do ASan and UBSan findings.
 #pragma once
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cmath>
 #include <cstdint>
@@ -30,18 +33,27 @@ namespace kiln::fuzz {
   std::abort();
 }
 
-// A directory of this process (libFuzzer's -jobs run several), on tmpfs when there is one; removed at exit.
+// A directory of this process (libFuzzer's -jobs run several): kiln-fuzz-<pid>, on tmpfs when there is one.
+// libFuzzer ends with _Exit, which runs no exit handlers, so each process removes the directories of
+// processes that are gone instead.
 inline const std::filesystem::path& work_dir() {
   static const std::filesystem::path dir = [] {
     const std::filesystem::path base =
         std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
-    std::string tmpl = (base / "kiln-fuzz-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) fail("cannot create a temporary directory under " + base.string());
-    std::atexit([] {
-      std::error_code ec;
-      std::filesystem::remove_all(work_dir(), ec);
-    });
-    return std::filesystem::path(tmpl);
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("kiln-fuzz-", 0) != 0) continue;
+      const std::string digits = name.substr(10);
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (::kill(static_cast<pid_t>(std::stol(digits)), 0) != 0 && errno == ESRCH) {
+        std::filesystem::remove_all(entry.path(), ec);
+      }
+    }
+    const std::filesystem::path mine = base / ("kiln-fuzz-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(mine, ec);  // left by an earlier process with the same pid
+    if (!std::filesystem::create_directory(mine, ec)) fail("cannot create " + mine.string());
+    return mine;
   }();
   return dir;
 }
