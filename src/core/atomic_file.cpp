@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_read.h"
 
 namespace kiln {
 
@@ -46,12 +47,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 }
 
 std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open (" + std::strerror(errno) + ")");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error(path.string() + ": read error");
-  return ss.str();
+  return read_file(path, std::uintmax_t{1} << 30);
 }
 
 }  // namespace kiln

@@ -8,6 +8,9 @@
 namespace kiln {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
-std::string read_file(const std::filesystem::path& path);  // throws kiln::Error naming the file
+// Reads a file Kiln wrote itself (a model, a record, the feature cache): a regular file of at most 1 GiB, read
+// with the checks of core/file_read.h (a project copied from someone else is input like any other). Throws
+// kiln::Error naming the file.
+std::string read_file(const std::filesystem::path& path);
 
 }  // namespace kiln
