@@ -20,12 +20,8 @@ namespace {
 // The dataset commands work on any project directory, also when kiln.toml has a mistake to fix, but never
 // create anything in a directory that is not a project.
 ProjectPaths project_paths(const Context& ctx) {
-  ProjectPaths paths{ctx.project_dir};
-  if (!std::filesystem::exists(paths.toml())) {
-    throw Error(paths.toml().string() + ": not a Kiln project (no kiln.toml; create one with `kiln init " +
-                ctx.project_dir.string() + "`)");
-  }
-  return paths;
+  require_project(ctx.project_dir);
+  return ProjectPaths{ctx.project_dir};
 }
 
 // Reads the dataset under the read lock.

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,12 @@ int main(int argc, char** argv) {
   } catch (const kiln::Error& e) {
     // One line, whatever the message quotes (a label with a newline, a file's bytes).
     std::fprintf(stderr, "kiln: error: %s\n", kiln::terminal_line(e.what()).c_str());
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // The file system refused something (no permission, a name too long, a full disk): the user's to fix,
+    // not a bug. Named by its path, like every error.
+    const std::string path = e.path1().empty() ? "" : e.path1().string() + ": ";
+    std::fprintf(stderr, "kiln: error: %s\n", kiln::terminal_line(path + e.code().message()).c_str());
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kiln: internal error: %s\n", kiln::terminal_line(e.what()).c_str());

@@ -8,15 +8,9 @@
 
 namespace kiln::cli {
 
-void require_project(const ProjectPaths& paths) {
-  std::error_code ec;
-  if (!std::filesystem::exists(paths.toml(), ec))
-    load_impulse(paths.dir);  // throws the "not a project" error
-}
-
 WriteSession open_write_session(const Context& ctx, std::string_view command, bool update_dataset) {
   const ProjectPaths paths{ctx.project_dir};
-  require_project(paths);
+  require_project(paths.dir);  // before any lock: a mistyped -C creates nothing
   auto lock = std::make_unique<WriteLock>(paths.dir, command);
   auto generation = std::make_unique<Generation>(paths.dir);
   Impulse impulse = load_impulse(paths.dir);
@@ -27,7 +21,7 @@ WriteSession open_write_session(const Context& ctx, std::string_view command, bo
 
 ReadSession open_read_session(const Context& ctx) {
   const ProjectPaths paths{ctx.project_dir};
-  require_project(paths);
+  require_project(paths.dir);  // before any lock: a mistyped -C creates nothing
   auto lock = std::make_unique<ReadLock>(paths.dir);
   Impulse impulse = load_impulse(paths.dir);
   return ReadSession{std::move(lock), paths, std::move(impulse), Dataset::open(paths.dir)};

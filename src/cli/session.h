@@ -40,9 +40,6 @@ struct ReadSession {
 };
 ReadSession open_read_session(const Context& ctx);
 
-// The project's kiln.toml must exist before any lock is taken, so that a mistyped -C creates nothing.
-void require_project(const ProjectPaths& paths);
-
 // Features of every window of the samples in `category` ("train", "test" or "all"), from the cache when
 // possible (new cache entries are staged in the session's generation).
 FeatureTable split_features(const WriteSession& s, const std::string& category, const Context& ctx,

@@ -227,10 +227,13 @@ PublishLock::~PublishLock() {
 
 ProjectTemp::ProjectTemp(const fs::path& project_dir, std::string_view name) {
   path_ = state_dir(project_dir) / "tmp" / (std::string(name) + "-" + random_token());
+  cleanup_on_signal(path_);  // first: an interruption right after the folder is made must remove it
   std::error_code ec;
   fs::create_directories(path_, ec);
-  if (ec) throw Error(path_.string() + ": cannot create (" + ec.message() + ")");
-  cleanup_on_signal(path_);
+  if (ec) {
+    forget_on_signal(path_);
+    throw Error(path_.string() + ": cannot create (" + ec.message() + ")");
+  }
 }
 
 ProjectTemp::~ProjectTemp() {
@@ -244,14 +247,18 @@ ExternalStaging::ExternalStaging(const fs::path& project_dir, const fs::path& ta
   const fs::path abs = fs::absolute(target).lexically_normal();
   path_ = abs.parent_path() / (".kiln-" + std::string(name) + "-" + token);
   record_ = state_dir(project_dir) / "external" / token;
-  write_file_atomic(record_, path_.string());
-  cleanup_on_signal(path_);
+  cleanup_on_signal(path_);  // first: an interruption right after the folder is made must remove it
   cleanup_on_signal(record_);
   std::error_code ec;
-  fs::create_directories(path_, ec);
-  if (ec) {
+  try {
+    write_file_atomic(record_, path_.string());
+    fs::create_directories(path_, ec);
+    if (ec) throw Error(path_.parent_path().string() + ": cannot write here (" + ec.message() + ")");
+  } catch (...) {
     fs::remove(record_, ec);
-    throw Error(path_.parent_path().string() + ": cannot write here (" + ec.message() + ")");
+    forget_on_signal(path_);
+    forget_on_signal(record_);
+    throw;
   }
 }
 

@@ -4,9 +4,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace kiln {
 namespace {
@@ -52,18 +55,27 @@ void remove_below(int dir, int depth) {
 }
 
 void remove_path(const char* path) {
-  const int dir = ::open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dir >= 0) {
+  // A process dying of our SIGKILL may still finish a file creation in there: try again a few times.
+  for (int attempt = 0; attempt < 25; ++attempt) {
+    const int dir = ::open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir < 0) {
+      ::unlink(path);
+      return;
+    }
     remove_below(dir, 0);
-    ::rmdir(path);
-  } else {
-    ::unlink(path);
+    if (::rmdir(path) == 0 || errno != ENOTEMPTY) return;
+    const struct timespec pause = {0, 20 * 1000 * 1000};
+    ::nanosleep(&pause, nullptr);
   }
 }
 
 void on_signal(int sig) {
   for (int i = 0; i < kMaxChildren; ++i) {
-    if (g_children[i] > 0) ::kill(g_children[i], SIGKILL);
+    const pid_t child = g_children[i];
+    if (child <= 0) continue;
+    ::kill(-child, SIGKILL);  // its process group, when it leads one
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
   }
   for (int i = 0; i < kMaxPaths; ++i) {
     if (g_paths[i][0] != '\0') remove_path(g_paths[i]);

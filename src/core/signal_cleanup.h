@@ -17,7 +17,8 @@ namespace kiln {
 void cleanup_on_signal(const std::filesystem::path& path);
 void forget_on_signal(const std::filesystem::path& path);
 
-// A child process to SIGKILL if we are interrupted (at most 64 at a time).
+// A child process to SIGKILL if we are interrupted, with its process group when it leads one (so the
+// compiler a driver runs dies too), and to reap before the folders are removed (at most 64 at a time).
 void kill_on_signal(pid_t child);
 void forget_child(pid_t child);
 

@@ -31,6 +31,20 @@ struct FileActions {
   FileActions& operator=(const FileActions&) = delete;
 };
 
+// The child leads a process group of its own, so that the compiler it runs (cc1plus, as, ld) can be killed
+// with it: on a timeout, and by core/signal_cleanup when kiln is interrupted.
+struct SpawnAttributes {
+  posix_spawnattr_t attr;
+  SpawnAttributes() {
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
+  ~SpawnAttributes() { posix_spawnattr_destroy(&attr); }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+};
+
 int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -56,7 +70,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
     posix_spawn_file_actions_addopen(&fa.actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &fa.actions, nullptr, args.data(), environ);
+  const SpawnAttributes attributes;
+  int rc = posix_spawnp(&pid, args[0], &fa.actions, &attributes.attr, args.data(), environ);
   if (rc != 0) throw Error("cannot run " + argv[0] + ": " + std::strerror(rc));
   // Interrupted, we take the child (a compiler, QEMU) with us instead of leaving it running.
   kill_on_signal(pid);
@@ -77,7 +92,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
     }
     if (done < 0 && errno != EINTR) throw Error("waiting for " + argv[0] + ": " + std::strerror(errno));
     if (timeout_s > 0 && std::chrono::steady_clock::now() >= deadline) {
-      kill(pid, SIGKILL);
+      kill(-pid, SIGKILL);  // the whole group: the compiler's own children too
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
       result.status = decode_status(status);

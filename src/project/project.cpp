@@ -44,12 +44,22 @@ Impulse parse_and_validate(const std::string& text, const std::string& filename)
 
 }  // namespace
 
-Impulse load_impulse(const std::filesystem::path& project_dir) {
-  ProjectPaths paths{project_dir};
-  if (!std::filesystem::exists(paths.toml())) {
+void require_project(const std::filesystem::path& project_dir) {
+  const ProjectPaths paths{project_dir};
+  std::error_code ec;
+  const auto status = std::filesystem::status(paths.toml(), ec);
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    throw Error(paths.toml().string() + ": " + ec.message());
+  }
+  if (!std::filesystem::exists(status)) {
     throw Error(paths.toml().string() + ": not a Kiln project (no kiln.toml; create one with `kiln init " +
                 project_dir.string() + "`)");
   }
+}
+
+Impulse load_impulse(const std::filesystem::path& project_dir) {
+  require_project(project_dir);
+  const ProjectPaths paths{project_dir};
   return parse_and_validate(read_file(paths.toml(), kMaxImpulseTomlBytes), paths.toml().string());
 }
 

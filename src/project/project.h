@@ -21,6 +21,10 @@ struct ProjectPaths {
   std::filesystem::path report() const { return out() / "report.html"; }
 };
 
+// Throws kiln::Error unless `project_dir` holds a kiln.toml: "DIR/kiln.toml: not a Kiln project (...)", or
+// the system's reason when the path cannot be looked at (a name too long, no permission).
+void require_project(const std::filesystem::path& project_dir);
+
 // Reads and validates dir/kiln.toml (including the DSP block's parameter names and ranges). Throws
 // kiln::Error naming the file when the directory is not a project or the file is invalid.
 Impulse load_impulse(const std::filesystem::path& project_dir);

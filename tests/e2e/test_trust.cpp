@@ -284,6 +284,19 @@ TEST(TrustCli, AnUnknownCommandIsNamedWithASuggestion) {
   EXPECT_NE(r.err.find("not a Kiln project"), std::string::npos) << r.err;
 }
 
+// Defect: an over-long path was reported as "no such file" (or as an internal error).
+TEST(TrustCli, AnOverLongPathSaysSo) {
+  const std::string long_dir = "/tmp/" + std::string(300, 'd');  // one component longer than NAME_MAX
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"-C", long_dir, "dataset"},
+                                             {"-C", long_dir, "train"},
+                                             {"-q", "demo", "--dir", long_dir + "/x"}}) {
+    const KilnRun r = run_kiln(args);
+    EXPECT_EQ(r.exit_code, 1) << args[1] << ": " << r.err;
+    EXPECT_NE(r.err.find("File name too long"), std::string::npos) << r.err;
+  }
+}
+
 // Defect: a newline in a name gave a multi-line error; `--png-limit -5` was accepted.
 TEST(TrustCli, ErrorsAreOneLineAndNegativeLimitsAreRefused) {
   TempDir tmp;

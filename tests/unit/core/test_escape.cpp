@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/escape.h"
+#include "support/kiln_cli.h"
 
 namespace fs = std::filesystem;
 using namespace std::string_literals;
@@ -74,31 +75,14 @@ const std::vector<std::string> kHostile = {
     long_string(),
 };
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/kiln_escape_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using kiln::test::TempDir;
 
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
 std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return kiln::test::read_bytes(path);
 }
 
 std::string hex(const std::string& bytes) {

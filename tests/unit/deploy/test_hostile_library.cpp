@@ -27,6 +27,7 @@
 #include "evaluate/metrics.h"
 #include "impulse/dsp_block.h"
 #include "report/html_report.h"
+#include "support/kiln_cli.h"
 
 namespace fs = std::filesystem;
 using kiln::deploy::Engine;
@@ -57,8 +58,7 @@ const std::string kName =
     "<script>alert(1)</script> caf\xC3\xA9 \\";
 
 std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return kiln::test::read_bytes(path);
 }
 
 void write_file(const fs::path& path, const std::string& text) {
@@ -77,21 +77,7 @@ int run(const std::string& command, const fs::path& log) {
   return std::system((command + " > '" + log.string() + "' 2>&1").c_str());
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/kiln_hostile_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using kiln::test::TempDir;
 
 kiln::deploy::ImpulseExport hostile_impulse() {
   kiln::deploy::ImpulseExport imp;
