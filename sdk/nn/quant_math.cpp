@@ -22,6 +22,12 @@ void quantize_multiplier(double real_multiplier, int32_t* multiplier, int* shift
     exponent = 0;
     q_fixed = 0;
   }
+  // Above 2^30 the requantization's left shift would overflow (undefined behaviour for shifts of 32 and
+  // more): saturate, as TFLite does. Only a nonsensical (crafted) model gets here.
+  if (exponent > 30) {
+    exponent = 30;
+    q_fixed = (int64_t(1) << 31) - 1;
+  }
   *multiplier = static_cast<int32_t>(q_fixed);
   *shift = exponent;
 }

@@ -38,7 +38,8 @@ inline int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, i
 }
 
 // The (multiplier, shift) pair for a real multiplier, as TFLite's QuantizeMultiplier: frexp, round the
-// mantissa to Q31, renormalize when it rounds up to 1.0, flush to zero below 2^-31.
+// mantissa to Q31, renormalize when it rounds up to 1.0, flush to zero below 2^-31, saturate above 2^30
+// (shift stays in [-31, 30]).
 void quantize_multiplier(double real_multiplier, int32_t* multiplier, int* shift);
 
 // Activation clamp bounds in the quantized domain of an output with (scale, zero_point), for the TFLite

@@ -157,8 +157,10 @@ inline int32_t requantize_multiply(int32_t x, int32_t multiplier, int32_t shift)
 // The int8 output of an int32 accumulator: requantize, add the output zero point, clamp (as the reference).
 inline int8_t requantize_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
                             int32_t act_min, int32_t act_max) {
-  return static_cast<int8_t>(
-      clamp_i32(requantize_multiply(acc, multiplier, shift) + output_offset, act_min, act_max));
+  // The offset is added in 64 bits: a crafted model's multiplier can bring the requantized value to the
+  // int32 limits, where the int32 sum would overflow (the clamp gives the same result as TFLite's otherwise).
+  const int64_t v = static_cast<int64_t>(requantize_multiply(acc, multiplier, shift)) + output_offset;
+  return static_cast<int8_t>(v < act_min ? act_min : (v > act_max ? act_max : v));
 }
 
 // Requantization with per-channel constants: both roundings of multiply_by_quantized_multiplier (the doubling

@@ -4,10 +4,14 @@
 // (test_nn_robustness_asan) catches any read past the end.
 #include <gtest/gtest.h>
 
+#include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
+#include "nn/quant_math.h"
+#include "nn/simd_int8.h"
 #include "nn_test_util.h"
 
 using namespace kiln_nn_test;
@@ -134,3 +138,26 @@ TEST(KILN_NN_ROBUSTNESS, EmptyAndTinyInputs) {
 }
 
 }  // namespace
+
+// A fuzzed model (fuzz_tflite_reader) had scales that made the requantization multiplier 2^66: the left shift
+// and the output offset's addition overflowed (undefined behaviour, caught by UBSan in the sanitizer variant
+// of this suite). The multiplier now saturates at 2^30 as TFLite's does, and the offset is added in 64 bits.
+TEST(KILN_NN_ROBUSTNESS, ExtremeRequantizationIsDefined) {
+  int32_t multiplier = 0;
+  int shift = 0;
+  nn::quantize_multiplier(std::ldexp(1.0, 66), &multiplier, &shift);
+  EXPECT_EQ(shift, 30);
+  EXPECT_EQ(multiplier, INT32_MAX);
+  nn::quantize_multiplier(std::ldexp(1.0, -40), &multiplier, &shift);
+  EXPECT_EQ(multiplier, 0);
+  nn::quantize_multiplier(std::ldexp(1.0, 66), &multiplier, &shift);
+  // acc << 30 keeps acc's two low bits: 1 gives +2^30 (127 after the clamp), -1 and INT32_MAX give -2^30
+  // (-128), INT32_MIN and 0 give 0 (the offset, clamped).
+  for (int32_t offset : {-128, 127}) {
+    EXPECT_EQ(nn::requantize_s8(1, multiplier, shift, offset, -128, 127), 127);
+    EXPECT_EQ(nn::requantize_s8(-1, multiplier, shift, offset, -128, 127), -128);
+    EXPECT_EQ(nn::requantize_s8(INT32_MAX, multiplier, shift, offset, -128, 127), -128);
+    EXPECT_EQ(nn::requantize_s8(INT32_MIN, multiplier, shift, offset, -128, 127), offset);
+    EXPECT_EQ(nn::requantize_s8(0, multiplier, shift, offset, -128, 127), offset);
+  }
+}
