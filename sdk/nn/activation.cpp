@@ -18,9 +18,8 @@ void activation_s8_params(Activation activation, float input_scale, int32_t inpu
 
 void activation_s8(const ActivationParams& p, int32_t count, const int8_t* input, int8_t* output) {
   for (int32_t i = 0; i < count; ++i) {
-    const int32_t v = p.output_zero_point +
-                      multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift);
-    output[i] = static_cast<int8_t>(clamp_i32(v, p.act_min, p.act_max));
+    const int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift);
+    output[i] = static_cast<int8_t>(add_clamped(v, p.output_zero_point, p.act_min, p.act_max));
   }
 }
 

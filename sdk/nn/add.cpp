@@ -35,9 +35,8 @@ inline int8_t add_one(const AddParams& p, int32_t a, int32_t b) {
   const int32_t scaled1 = multiply_by_quantized_multiplier(shifted1, p.input1_multiplier, p.input1_shift);
   const int32_t scaled2 = multiply_by_quantized_multiplier(shifted2, p.input2_multiplier, p.input2_shift);
   const int32_t raw =
-      multiply_by_quantized_multiplier(scaled1 + scaled2, p.output_multiplier, p.output_shift) +
-      p.output_offset;
-  return static_cast<int8_t>(clamp_i32(raw, p.act_min, p.act_max));
+      multiply_by_quantized_multiplier(wrap_add(scaled1, scaled2), p.output_multiplier, p.output_shift);
+  return static_cast<int8_t>(add_clamped(raw, p.output_offset, p.act_min, p.act_max));
 }
 
 }  // namespace

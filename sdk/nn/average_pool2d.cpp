@@ -31,11 +31,13 @@ void average_pool2d_s8(const PoolParams& pool, int32_t act_min, int32_t act_max,
           int32_t acc = 0, count = 0;
           for (int32_t y = y0; y < y1; ++y) {
             for (int32_t x = x0; x < x1; ++x) {
-              acc += input[((static_cast<int64_t>(b) * input_dims.h + y) * input_dims.w + x) * c_count + c];
+              acc = wrap_add(
+                  acc,
+                  input[((static_cast<int64_t>(b) * input_dims.h + y) * input_dims.w + x) * c_count + c]);
               ++count;
             }
           }
-          if (count > 0) acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+          if (count > 0) acc = rounded_divide(acc, count);
           output[((static_cast<int64_t>(b) * output_dims.h + oy) * output_dims.w + ox) * c_count + c] =
               static_cast<int8_t>(clamp_i32(acc, act_min, act_max));
         }

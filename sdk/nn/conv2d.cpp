@@ -34,15 +34,14 @@ void conv2d_s8_reference(const ConvParams& conv, const QuantParams& quant, const
               const int8_t* in =
                   input + ((static_cast<int64_t>(b) * in_h + iy) * in_w + ix) * in_c + group_c0;
               const int8_t* fk = f + (ky * f_w + kx) * f_c;
-              for (int32_t ic = 0; ic < f_c; ++ic) acc += fk[ic] * (in[ic] + act.input_offset);
+              for (int32_t ic = 0; ic < f_c; ++ic) acc = wrap_add(acc, fk[ic] * (in[ic] + act.input_offset));
             }
           }
-          if (bias) acc += bias[oc];
+          if (bias) acc = wrap_add(acc, bias[oc]);
           const int32_t q = quant.count > 1 ? oc : 0;
           acc = multiply_by_quantized_multiplier(acc, quant.multiplier[q], quant.shift[q]);
-          acc += act.output_offset;
           output[((static_cast<int64_t>(b) * out_h + oy) * out_w + ox) * out_c + oc] =
-              static_cast<int8_t>(clamp_i32(acc, act.act_min, act.act_max));
+              static_cast<int8_t>(add_clamped(acc, act.output_offset, act.act_min, act.act_max));
         }
       }
     }
@@ -196,11 +195,11 @@ void accumulate(const int8_t* filter, int32_t k, int32_t k0, int32_t len, const 
     const int8_t* w1 = w0 + k;
     for (; j < len; ++j) {
       const int32_t f0 = w0[j], f1 = w1[j];
-      a0 += f0 * col[j];
-      a1 += f1 * col[j];
+      a0 = wrap_add(a0, f0 * col[j]);
+      a1 = wrap_add(a1, f1 * col[j]);
       if (kTwo) {
-        b0 += f0 * col[kChunk + j];
-        b1 += f1 * col[kChunk + j];
+        b0 = wrap_add(b0, f0 * col[kChunk + j]);
+        b1 = wrap_add(b1, f1 * col[kChunk + j]);
       }
     }
     acc_a[r] = a0;
@@ -227,8 +226,8 @@ void accumulate(const int8_t* filter, int32_t k, int32_t k0, int32_t len, const 
     }
 #endif
     for (; j < len; ++j) {
-      a0 += w0[j] * col[j];
-      if (kTwo) b0 += w0[j] * col[kChunk + j];
+      a0 = wrap_add(a0, w0[j] * col[j]);
+      if (kTwo) b0 = wrap_add(b0, w0[j] * col[kChunk + j]);
     }
     acc_a[r] = a0;
     if (kTwo) acc_b[r] = b0;

@@ -36,15 +36,14 @@ void depthwise_conv2d_s8_reference(const DepthwiseParams& conv, const QuantParam
                 if (ix < 0 || ix >= in_w) continue;
                 const int32_t in_v = input[((static_cast<int64_t>(b) * in_h + iy) * in_w + ix) * in_c + ic];
                 const int32_t f_v = filter[(ky * f_w + kx) * out_c + oc];
-                acc += f_v * (in_v + act.input_offset);
+                acc = wrap_add(acc, f_v * (in_v + act.input_offset));
               }
             }
-            if (bias) acc += bias[oc];
+            if (bias) acc = wrap_add(acc, bias[oc]);
             const int32_t q = quant.count > 1 ? oc : 0;
             acc = multiply_by_quantized_multiplier(acc, quant.multiplier[q], quant.shift[q]);
-            acc += act.output_offset;
             output[((static_cast<int64_t>(b) * out_h + oy) * out_w + ox) * out_c + oc] =
-                static_cast<int8_t>(clamp_i32(acc, act.act_min, act.act_max));
+                static_cast<int8_t>(add_clamped(acc, act.output_offset, act.act_min, act.act_max));
           }
         }
       }
@@ -133,7 +132,8 @@ void depthwise_conv2d_s8(const DepthwiseParams& conv, const QuantParams& quant, 
           for (int32_t m = 0; m < dm; ++m) {
             const int32_t oc = m + ic * dm;
             int32_t acc = bias ? bias[oc] : 0;
-            for (int32_t t = 0; t < taps; ++t) acc += tap_f[t][oc] * (tap_in[t][ic] + act.input_offset);
+            for (int32_t t = 0; t < taps; ++t)
+              acc = wrap_add(acc, tap_f[t][oc] * (tap_in[t][ic] + act.input_offset));
             out[oc] = requantize(acc, quant, act, oc);
           }
         }

@@ -106,10 +106,10 @@ void fully_connected_row_s8(const FullyConnectedDims& dims, const QuantParams& q
 #endif
     for (int32_t d = depth4; d < depth; ++d, ++wa, ++wb) {
       const int32_t x = in[d] + act.input_offset;
-      acc0 += wa[0] * x;
-      acc1 += wa[depth] * x;
-      acc2 += wb[0] * x;
-      acc3 += wb[depth] * x;
+      acc0 = wrap_add(acc0, wa[0] * x);
+      acc1 = wrap_add(acc1, wa[depth] * x);
+      acc2 = wrap_add(acc2, wb[0] * x);
+      acc3 = wrap_add(acc3, wb[depth] * x);
     }
     rq.store4(out + o, o, acc0, acc1, acc2, acc3);
   }
@@ -138,8 +138,8 @@ void fully_connected_row_s8(const FullyConnectedDims& dims, const QuantParams& q
     }
     for (; d < depth; ++d) {
       const int32_t x = in[d] + act.input_offset;
-      acc0 += (f0[d] + filter_offset) * x;
-      acc1 += (f1[d] + filter_offset) * x;
+      acc0 = wrap_add(acc0, (f0[d] + filter_offset) * x);
+      acc1 = wrap_add(acc1, (f1[d] + filter_offset) * x);
     }
     out[o] = rq.one(acc0, o);
     out[o + 1] = rq.one(acc1, o + 1);
@@ -159,7 +159,7 @@ void fully_connected_row_s8(const FullyConnectedDims& dims, const QuantParams& q
       acc0 = simd::smlad(w0e, simd::sxtab16(in_off2, x), acc0);
       acc0 = simd::smlad(w0o, simd::sxtab16_odd(in_off2, x), acc0);
     }
-    for (; d < depth; ++d) acc0 += (f0[d] + filter_offset) * (in[d] + act.input_offset);
+    for (; d < depth; ++d) acc0 = wrap_add(acc0, (f0[d] + filter_offset) * (in[d] + act.input_offset));
     out[o] = rq.one(acc0, o);
   }
 }

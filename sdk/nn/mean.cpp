@@ -56,7 +56,7 @@ struct SumS8 {
   const int8_t* input;
   int32_t* sums;  // aliases the output when the output is int32-sized; here a running int32 per output
   int32_t zp;
-  void operator()(int64_t o, int64_t i) { sums[o] += input[i] - zp; }
+  void operator()(int64_t o, int64_t i) { sums[o] = wrap_add(sums[o], input[i] - zp); }
 };
 
 }  // namespace
@@ -78,8 +78,8 @@ void mean_s8(const MeanParams& p, const int8_t* input, int8_t* output) {
     } filter = {&sum, o};
     for_each(p, filter);
     acc = multiply_by_quantized_multiplier(acc, p.multiplier, p.shift);
-    if (count > 0) acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-    output[o] = static_cast<int8_t>(clamp_i32(acc + p.output_zero_point, -128, 127));
+    if (count > 0) acc = rounded_divide(acc, count);
+    output[o] = static_cast<int8_t>(add_clamped(acc, p.output_zero_point, -128, 127));
   }
 }
 

@@ -22,9 +22,8 @@ namespace {
 
 inline int8_t mul_one(const MulParams& p, int32_t a, int32_t b) {
   const int32_t product = (p.input1_offset + a) * (p.input2_offset + b);
-  const int32_t raw =
-      p.output_offset + multiply_by_quantized_multiplier(product, p.output_multiplier, p.output_shift);
-  return static_cast<int8_t>(clamp_i32(raw, p.act_min, p.act_max));
+  const int32_t raw = multiply_by_quantized_multiplier(product, p.output_multiplier, p.output_shift);
+  return static_cast<int8_t>(add_clamped(raw, p.output_offset, p.act_min, p.act_max));
 }
 
 inline int64_t at(const int32_t* stride, int32_t i0, int32_t i1, int32_t i2, int32_t i3) {

@@ -61,6 +61,27 @@ int32_t calculate_input_radius(int input_integer_bits, int input_left_shift, int
 inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
+
+// a + b with two's-complement wrap-around, as the device's ADD does. A model's weights and biases are
+// untrusted input: a crafted one can overflow an int32 accumulator, which C++ leaves undefined. Compiles to a
+// plain add.
+inline int32_t wrap_add(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
+// x / n (n > 0) rounded half away from zero, as TFLite's average pool and mean; in 64 bits so that x near the
+// int32 limits cannot overflow.
+inline int32_t rounded_divide(int32_t x, int32_t n) {
+  const int64_t v = x;
+  return static_cast<int32_t>(v > 0 ? (v + n / 2) / n : (v - n / 2) / n);
+}
+
+// value + offset clamped to [lo, hi], the sum taken in 64 bits: a requantized value at the int32 limits (only
+// a crafted model's scales give one) plus a zero point would overflow. Otherwise the int32 sum, as TFLite.
+inline int32_t add_clamped(int32_t value, int32_t offset, int32_t lo, int32_t hi) {
+  const int64_t v = static_cast<int64_t>(value) + offset;
+  return v < lo ? lo : (v > hi ? hi : static_cast<int32_t>(v));
+}
 inline float clamp_f32(float v, float lo, float hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }

@@ -21,17 +21,15 @@ void requantize_params(float input_scale, int32_t input_zp, float output_scale, 
 
 void requantize_s8_s8(const RequantizeParams& p, int32_t count, const int8_t* input, int8_t* output) {
   for (int32_t i = 0; i < count; ++i) {
-    const int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift) +
-                      p.output_zero_point;
-    output[i] = static_cast<int8_t>(clamp_i32(v, -128, 127));
+    const int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift);
+    output[i] = static_cast<int8_t>(add_clamped(v, p.output_zero_point, -128, 127));
   }
 }
 
 void requantize_s16_s8(const RequantizeParams& p, int32_t count, const int16_t* input, int8_t* output) {
   for (int32_t i = 0; i < count; ++i) {
-    const int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift) +
-                      p.output_zero_point;
-    output[i] = static_cast<int8_t>(clamp_i32(v, -128, 127));
+    const int32_t v = multiply_by_quantized_multiplier(input[i] - p.input_zero_point, p.multiplier, p.shift);
+    output[i] = static_cast<int8_t>(add_clamped(v, p.output_zero_point, -128, 127));
   }
 }
 

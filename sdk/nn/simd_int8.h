@@ -97,9 +97,6 @@ inline int32_t bottom16(int32_t x) {
 inline int32_t top16(int32_t x) {
   return static_cast<int16_t>(static_cast<uint32_t>(x) >> 16);
 }
-inline int32_t wrap_add(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
 inline int32_t sxtb16(int32_t x) {
   const uint32_t u = static_cast<uint32_t>(x);
   return pack16(static_cast<int8_t>(u & 0xFFu), static_cast<int8_t>((u >> 16) & 0xFFu));
@@ -157,10 +154,8 @@ inline int32_t requantize_multiply(int32_t x, int32_t multiplier, int32_t shift)
 // The int8 output of an int32 accumulator: requantize, add the output zero point, clamp (as the reference).
 inline int8_t requantize_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
                             int32_t act_min, int32_t act_max) {
-  // The offset is added in 64 bits: a crafted model's multiplier can bring the requantized value to the
-  // int32 limits, where the int32 sum would overflow (the clamp gives the same result as TFLite's otherwise).
-  const int64_t v = static_cast<int64_t>(requantize_multiply(acc, multiplier, shift)) + output_offset;
-  return static_cast<int8_t>(v < act_min ? act_min : (v > act_max ? act_max : v));
+  return static_cast<int8_t>(
+      add_clamped(requantize_multiply(acc, multiplier, shift), output_offset, act_min, act_max));
 }
 
 // Requantization with per-channel constants: both roundings of multiply_by_quantized_multiplier (the doubling
