@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <vector>
 
+#include "nn/fully_connected.h"
 #include "nn/quant_math.h"
 #include "nn/simd_int8.h"
 #include "nn_test_util.h"
@@ -159,5 +161,26 @@ TEST(KILN_NN_ROBUSTNESS, ExtremeRequantizationIsDefined) {
     EXPECT_EQ(nn::requantize_s8(INT32_MAX, multiplier, shift, offset, -128, 127), -128);
     EXPECT_EQ(nn::requantize_s8(INT32_MIN, multiplier, shift, offset, -128, 127), offset);
     EXPECT_EQ(nn::requantize_s8(0, multiplier, shift, offset, -128, 127), offset);
+  }
+}
+
+// A fuzzed model's bias near INT32_MAX made fully_connected's accumulator overflow (undefined behaviour,
+// caught by UBSan in the sanitizer variant). Accumulators wrap as the device's do, for every unit count (4-,
+// 2- and 1-unit passes) and depths with and without a tail.
+TEST(KILN_NN_ROBUSTNESS, AccumulatorsWrapInsteadOfOverflowing) {
+  for (int32_t units : {1, 2, 4, 7}) {
+    for (int32_t depth : {3, 8, 13}) {
+      std::vector<int8_t> input(static_cast<size_t>(depth), 127),
+          filter(static_cast<size_t>(units * depth), 127);
+      std::vector<int32_t> bias(static_cast<size_t>(units), INT32_MAX - 100);
+      std::vector<int8_t> output(static_cast<size_t>(units));
+      const int32_t multiplier = 1 << 30, shift = -10;
+      const nn::QuantParams quant = {&multiplier, &shift, 1};
+      const nn::QuantActivation act = {128, 0, -128, 127};  // input zero point -128: inputs count 255 each
+      nn::fully_connected_s8({1, depth, units}, quant, act, 0, input.data(), filter.data(), bias.data(),
+                             output.data());
+      // INT32_MAX - 100 + depth * 127 * 255 wraps to a large negative accumulator: the output saturates low.
+      for (int8_t o : output) EXPECT_EQ(o, -128) << units << " units, depth " << depth;
+    }
   }
 }
