@@ -1,6 +1,7 @@
 #include "nn/quant_math.h"
 
 #include <math.h>
+#include <stdint.h>
 
 namespace kiln {
 namespace nn {
@@ -34,9 +35,15 @@ void quantize_multiplier(double real_multiplier, int32_t* multiplier, int* shift
 
 void quantized_activation_range(int activation, float scale, int32_t zero_point, int32_t qmin, int32_t qmax,
                                 int32_t* act_min, int32_t* act_max) {
-  // zero_point + round(f / scale), in float as TFLite does.
+  // zero_point + round(f / scale), in float as TFLite does. A crafted model's scale can make the quotient
+  // infinite or NaN, or the sum leave int32: both ends are clamped (and NaN counts as 0) instead of being the
+  // undefined conversion, so the result only differs where TFLite's is undefined.
   struct Q {
-    static int32_t at(float f, float s, int32_t zp) { return zp + static_cast<int32_t>(roundf(f / s)); }
+    static int32_t at(float f, float s, int32_t zp) {
+      const float r = roundf(f / s);
+      const double q = (r != r ? 0.0 : static_cast<double>(r)) + zp;
+      return q <= -2147483648.0 ? INT32_MIN : (q >= 2147483647.0 ? INT32_MAX : static_cast<int32_t>(q));
+    }
   };
   int32_t lo = qmin, hi = qmax;
   if (activation == 1) {

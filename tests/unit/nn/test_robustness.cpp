@@ -184,3 +184,18 @@ TEST(KILN_NN_ROBUSTNESS, AccumulatorsWrapInsteadOfOverflowing) {
     }
   }
 }
+
+// A fuzzed model's zero or subnormal output scale made the activation range's float quotient infinite or NaN,
+// and its conversion to int32 undefined: both ends are clamped now.
+TEST(KILN_NN_ROBUSTNESS, ActivationRangesOfDegenerateScalesAreDefined) {
+  int32_t lo = 0, hi = 0;
+  nn::quantized_activation_range(3, 1e-45f, 0, -128, 127, &lo, &hi);  // RELU6: 6 / 1e-45 is infinite
+  EXPECT_EQ(lo, 0);
+  EXPECT_EQ(hi, 127);
+  nn::quantized_activation_range(1, 0.0f, 5, -128, 127, &lo, &hi);  // RELU: 0 / 0 is NaN, taken as 0
+  EXPECT_EQ(lo, 5);
+  EXPECT_EQ(hi, 127);
+  nn::quantized_activation_range(2, -1e-45f, 0, -128, 127, &lo, &hi);  // RELU_N1_TO_1, negative scale
+  EXPECT_EQ(lo, INT32_MAX);  // -1 / -1e-45 = +inf: an empty range, but a defined one
+  EXPECT_EQ(hi, INT32_MIN);
+}
