@@ -294,4 +294,25 @@ std::string markdown_text(std::string_view text) {
   return out;
 }
 
+std::string toml_string(std::string_view text) {
+  std::string out = "\"";
+  for_each_utf8(
+      text,
+      [&](std::string_view ch) {
+        const unsigned char c = static_cast<unsigned char>(ch[0]);
+        if (c == '"' || c == '\\') {
+          out += '\\';
+          out += ch;
+        } else if (c < 0x20 || c == 0x7F) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\u%04X", c);
+          out += escape;
+        } else {
+          out += ch;
+        }
+      },
+      [&](unsigned char) { out += kReplacement; });
+  return out + "\"";
+}
+
 }  // namespace kiln

@@ -78,4 +78,9 @@ std::string makefile_text(std::string_view text);
 // stays in its line; invalid UTF-8 becomes U+FFFD.
 std::string markdown_text(std::string_view text);
 
+// A TOML basic string ("..."), as kiln.toml is written. Control characters are escaped too (TOML forbids them
+// raw, so a value holding one would make the written file unreadable; found by fuzz_kiln_toml); invalid UTF-8
+// becomes U+FFFD (TOML files are UTF-8).
+std::string toml_string(std::string_view text);
+
 }  // namespace kiln

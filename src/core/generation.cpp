@@ -118,13 +118,7 @@ Generation::Generation(const fs::path& project_dir) : root_(normal_absolute(proj
   std::random_device rd;
   staging_ = state_dir(root_) / "staging" /
              (std::to_string(::getpid()) + "-" + std::to_string(rd()) + std::to_string(rd()));
-  cleanup_on_signal(staging_);  // first: an interruption right after the folder is made must remove it
-  std::error_code ec;
-  fs::create_directories(staging_, ec);
-  if (ec) {
-    forget_on_signal(staging_);
-    throw Error(staging_.string() + ": cannot create (" + ec.message() + ")");
-  }
+  create_dir_removed_on_signal(staging_);
 }
 
 Generation::~Generation() {

@@ -227,13 +227,7 @@ PublishLock::~PublishLock() {
 
 ProjectTemp::ProjectTemp(const fs::path& project_dir, std::string_view name) {
   path_ = state_dir(project_dir) / "tmp" / (std::string(name) + "-" + random_token());
-  cleanup_on_signal(path_);  // first: an interruption right after the folder is made must remove it
-  std::error_code ec;
-  fs::create_directories(path_, ec);
-  if (ec) {
-    forget_on_signal(path_);
-    throw Error(path_.string() + ": cannot create (" + ec.message() + ")");
-  }
+  create_dir_removed_on_signal(path_);
 }
 
 ProjectTemp::~ProjectTemp() {

@@ -1,5 +1,7 @@
 #include "core/signal_cleanup.h"
 
+#include "core/error.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <string>
+#include <system_error>
 
 namespace kiln {
 namespace {
@@ -148,6 +152,16 @@ void forget_child(pid_t child) {
   SignalsHeld held;
   for (auto& slot : g_children) {
     if (slot == child) slot = 0;
+  }
+}
+
+void create_dir_removed_on_signal(const std::filesystem::path& path) {
+  cleanup_on_signal(path);
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) {
+    forget_on_signal(path);
+    throw Error(path.string() + ": cannot create (" + ec.message() + ")");
   }
 }
 

@@ -2,7 +2,7 @@
 // temporary folders, and child processes (compilers, QEMU). The handler removes the registered folders and
 // signals the children using only async-signal-safe system calls, then dies of the same signal, so the
 // shell still sees "interrupted". SIGKILL cannot be caught: what it leaves is found and removed by the next
-// command (project/project_access.h).
+// command (recover_project in core/project_state.h).
 #pragma once
 
 #include <signal.h>
@@ -16,6 +16,10 @@ namespace kiln {
 // registering installs the handlers on first use. Removing the path itself stays the caller's job.
 void cleanup_on_signal(const std::filesystem::path& path);
 void forget_on_signal(const std::filesystem::path& path);
+
+// Creates the folder `path` (with its parents), registered for removal first so that an interruption right
+// after it is made removes it too; throws Error naming the folder when it cannot be made.
+void create_dir_removed_on_signal(const std::filesystem::path& path);
 
 // A child process to SIGKILL if we are interrupted, with its process group when it leads one (so the
 // compiler a driver runs dies too), and to reap before the folders are removed (at most 64 at a time).

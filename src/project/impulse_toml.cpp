@@ -450,28 +450,8 @@ void line(std::ostringstream& o, const std::string& key, const std::string& valu
   o << text << "\n";
 }
 
-// A TOML basic string. Control characters must be escaped too (TOML forbids them raw, so a value holding one
-// would make the written file unreadable; found by fuzz_kiln_toml).
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7F) {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\u%04X", u);
-      out += escape;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 void write_layer(std::ostringstream& o, const LayerSpec& l) {
-  o << "\n[[learn.layers]]\ntype = " << quoted(l.type) << "\n";
+  o << "\n[[learn.layers]]\ntype = " << toml_string(l.type) << "\n";
   for (const auto& key : layer_keys(l.type)) {
     if (key == "units") o << "units = " << l.units << "\n";
     if (key == "filters") o << "filters = " << l.filters << "\n";
@@ -479,8 +459,8 @@ void write_layer(std::ostringstream& o, const LayerSpec& l) {
     if (key == "strides") o << "strides = " << l.strides << "\n";
     if (key == "pool_size") o << "pool_size = " << l.pool_size << "\n";
     if (key == "depth_multiplier") o << "depth_multiplier = " << l.depth_multiplier << "\n";
-    if (key == "padding") o << "padding = " << quoted(l.padding) << "\n";
-    if (key == "activation") o << "activation = " << quoted(l.activation) << "\n";
+    if (key == "padding") o << "padding = " << toml_string(l.padding) << "\n";
+    if (key == "activation") o << "activation = " << toml_string(l.activation) << "\n";
     if (key == "rate") o << "rate = " << number(l.rate) << "\n";
     if (key == "shape") {
       o << "shape = [";
@@ -498,9 +478,9 @@ std::string impulse_to_toml(const Impulse& imp) {
        "settings.\n"
        "# Every key is described in docs/kiln-toml.md. Unknown keys are an error, so typos do not go "
        "unnoticed.\n\n";
-  line(o, "name", quoted(imp.name));
+  line(o, "name", toml_string(imp.name));
   o << "\n[input]\n";
-  line(o, "type", quoted(imp.input.type), "audio | timeseries");
+  line(o, "type", toml_string(imp.input.type), "audio | timeseries");
   line(o, "frequency", number(imp.input.frequency), "Hz; samples are resampled to this on `kiln add`");
   line(o, "axes", std::to_string(imp.input.axes), "values per time step (1 for audio)");
   line(o, "window_size_ms", std::to_string(imp.input.window_size_ms), "length of one classification window");
@@ -511,17 +491,17 @@ std::string impulse_to_toml(const Impulse& imp) {
   o << "\n[dataset]\n";
   line(o, "test_ratio", number(imp.dataset.test_ratio),
        "share of each label's samples `kiln add --category split` puts in the test set");
-  line(o, "group_by", quoted(imp.dataset.group_by),
+  line(o, "group_by", toml_string(imp.dataset.group_by),
        "none | folder | prefix: keep related samples in one split (docs/kiln-toml.md)");
-  line(o, "group_separator", quoted(imp.dataset.group_separator),
+  line(o, "group_separator", toml_string(imp.dataset.group_separator),
        "group_by = \"prefix\": the group is the file name up to this");
   o << "\n[dsp]\n";
-  line(o, "block", quoted(imp.dsp.block), "processing block: mfe (Mel-filterbank energy)");
-  line(o, "version", quoted(imp.dsp.version),
+  line(o, "block", toml_string(imp.dsp.block), "processing block: mfe (Mel-filterbank energy)");
+  line(o, "version", toml_string(imp.dsp.version),
        "implementation version; ei-4 = Edge Impulse processing-blocks MFE v4");
   for (const auto& [k, v] : imp.dsp.params) line(o, k, number(v));
   o << "\n[learn]\n";
-  line(o, "block", quoted(imp.learn.block), "learning block: classifier (neural network)");
+  line(o, "block", toml_string(imp.learn.block), "learning block: classifier (neural network)");
   if (imp.learn.layers.empty()) {
     o << "# No [[learn.layers]]: the default audio network, equivalent to\n"
          "#   Reshape(frames, filters) -> Conv1D(8, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25)\n"
@@ -540,7 +520,7 @@ std::string impulse_to_toml(const Impulse& imp) {
        "share of the training set held out to pick the best epoch");
   line(o, "seed", std::to_string(imp.train.seed), "same data + config + seed = identical model");
   line(o, "threads", std::to_string(imp.train.threads), "CPU threads for training");
-  line(o, "class_weights", quoted(imp.train.class_weights),
+  line(o, "class_weights", toml_string(imp.train.class_weights),
        "none | balanced (weight the loss so rare labels count as much as common ones)");
   o << "\n[test]\n";
   line(o, "uncertain_threshold", number(imp.test.uncertain_threshold),

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <toml++/toml.h>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -252,6 +253,19 @@ TEST(Escape, JsonNeverThrowsAndRoundTrips) {
     EXPECT_TRUE(back.contains(want));
     EXPECT_EQ(text.find('\n'), std::string::npos);
     EXPECT_NO_THROW(kiln::json_text(j, 2));
+  }
+}
+
+// --- TOML (kiln.toml) ---
+
+TEST(Escape, TomlStringReadsBack) {
+  for (const std::string& s : kHostile) {
+    const std::string text = "v = " + kiln::toml_string(s) + "\n";
+    EXPECT_EQ(text.find('\n'), text.size() - 1) << "one line";
+    toml::table t;
+    ASSERT_NO_THROW(t = toml::parse(text)) << text;
+    const std::string want = replaced(s, [](char) { return true; });
+    EXPECT_EQ(t["v"].value_or(std::string("(missing)")), want);
   }
 }
 
