@@ -41,6 +41,36 @@ const char* status_message(Status status) {
       return "frame index out of range";
     case kSignalLengthMismatch:
       return "signal length differs from the prepared one";
+    case kBadAxes:
+      return "number of axes not supported by this block";
+    case kBadNumCepstral:
+      return "number of cepstral coefficients must be between 1 and the number of filters";
+    case kBadWinSize:
+      return "CMVN window size must be 0 or an odd number of frames";
+    case kBadPreEmphasis:
+      return "pre-emphasis coefficient must be finite and its shift at least 1 and shorter than the signal";
+    case kBadScale:
+      return "scale must be a finite number";
+    case kBadDecimationRatio:
+      return "input decimation ratio must be 1, 3, 10, 30, 100 or 1000";
+    case kBadFilterType:
+      return "filter type must be none, low or high";
+    case kBadFilterCutoff:
+      return "filter cut-off must be above 0 and below half the sampling frequency";
+    case kBadFilterOrder:
+      return "filter order out of range";
+    case kBadAnalysisType:
+      return "analysis type must be FFT or Wavelet";
+    case kBadWavelet:
+      return "unknown wavelet";
+    case kBadWaveletLevel:
+      return "wavelet level out of range or too deep for the signal length";
+    case kBadImageSize:
+      return "image width and height must be at least 1";
+    case kBadImageChannels:
+      return "image colour depth must be RGB or Grayscale";
+    case kBadResizeMode:
+      return "resize mode must be squash, fit-short, fit-long or crop";
   }
   return "unknown status";
 }

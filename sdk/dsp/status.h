@@ -24,7 +24,22 @@ enum Status {
   kSignalReadFailed,      // kiln_signal::get_data returned non-zero
   kNullArgument,          // a required pointer was null
   kBadFrameIndex,         // frame index outside [0, frames)
-  kSignalLengthMismatch   // the signal is not as long as the one the state was prepared for
+  kSignalLengthMismatch,  // the signal is not as long as the one the state was prepared for
+  kBadAxes,               // axis count not supported by the block
+  kBadNumCepstral,        // number of cepstral coefficients out of range (1..num_filters)
+  kBadWinSize,            // CMVN window: not odd, or negative
+  kBadPreEmphasis,        // pre-emphasis coefficient not finite, or shift out of range
+  kBadScale,              // scale-axes not finite
+  kBadDecimationRatio,    // input decimation ratio not one of the supported values
+  kBadFilterType,         // filter type not none/low/high
+  kBadFilterCutoff,       // filter cut-off not in (0, fs/2)
+  kBadFilterOrder,        // filter order out of range
+  kBadAnalysisType,       // analysis type not FFT/Wavelet
+  kBadWavelet,            // unknown wavelet name
+  kBadWaveletLevel,       // wavelet level out of range or too deep for the signal
+  kBadImageSize,          // image width/height out of range
+  kBadImageChannels,      // colour depth not RGB or grayscale, or input channels not 1 or 3
+  kBadResizeMode          // resize mode not one of the supported ones
 };
 
 // A short English description, e.g. "FFT length must be a power of two in the supported range".

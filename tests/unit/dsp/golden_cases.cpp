@@ -36,6 +36,43 @@ std::vector<float> read_f32(const std::filesystem::path& path) {
   return v;
 }
 
+std::vector<double> read_f64(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path.string() + ": cannot open");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<double> v(bytes.size() / 8);
+  std::memcpy(v.data(), bytes.data(), v.size() * 8);
+  return v;
+}
+
+std::vector<GoldenCase> load_golden_cases(const std::string& block) {
+  std::vector<GoldenCase> cases;
+  const nlohmann::json index = read_json(golden_dir() / "index.json");
+  for (const auto& entry : index.at("cases")) {
+    if (entry.at("block") != block) continue;
+    GoldenCase c;
+    c.id = entry.at("id").get<std::string>();
+    c.block = block;
+    c.dir = golden_dir() / c.id;
+    const nlohmann::json j = read_json(c.dir / "case.json");
+    c.version = j.at("implementation_version").get<int>();
+    c.frequency = j.at("sampling_frequency").get<double>();
+    c.axes = j.at("axes").get<int>();
+    c.samples_per_axis = j.at("input").at("samples_per_axis").get<int>();
+    c.params = j.at("params");
+    c.shape = j.at("output").at("shape").get<std::vector<int>>();
+    if (j.at("output").contains("labels"))
+      c.labels = j.at("output").at("labels").get<std::vector<std::string>>();
+    c.input = read_f32(c.dir / j.at("input").at("file").get<std::string>());
+    c.expected = read_f32(c.dir / j.at("output").at("file").get<std::string>());
+    if (j.at("output").contains("file_f64")) {
+      c.expected_f64 = read_f64(c.dir / j.at("output").at("file_f64").get<std::string>());
+    }
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
 std::vector<MfeGoldenCase> load_mfe_golden_cases() {
   std::vector<MfeGoldenCase> cases;
   const nlohmann::json index = read_json(golden_dir() / "index.json");

@@ -1,9 +1,10 @@
-// The MFE golden vectors of shared/reference/dsp (see its README.md), read from index.json so that every MFE
-// case in the set is tested, and the README's comparison rule.
+// The golden vectors of shared/reference/dsp (see its README.md), read from index.json so that every case of
+// a block in the set is tested; for MFE also the README's comparison rule.
 #pragma once
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,27 @@ namespace kiln::test {
 
 std::filesystem::path golden_dir();  // KILN_SHARED_DIR/reference/dsp
 bool golden_available();
+
+// One case of any block, as case.json describes it.
+struct GoldenCase {
+  std::string id;
+  std::string
+      block;        // index.json's name: "mfe", "mfcc", "spectrogram", "spectral_analysis", "flatten", "raw"
+  int version = 0;  // implementation_version
+  std::filesystem::path dir;
+  double frequency = 0;
+  int axes = 0;
+  int samples_per_axis = 0;
+  nlohmann::json params;             // case.json "params": every parameter, Edge Impulse names and JSON types
+  std::vector<int> shape;            // output.shape
+  std::vector<std::string> labels;   // output.labels (Spectral Analysis), else empty
+  std::vector<float> input;          // interleaved by sample
+  std::vector<float> expected;       // expected.f32
+  std::vector<double> expected_f64;  // expected.f64 when the case has it, else empty
+};
+
+// Every case of index.json whose block is `block`.
+std::vector<GoldenCase> load_golden_cases(const std::string& block);
 
 struct MfeGoldenCase {
   std::string id;
@@ -30,6 +52,7 @@ struct MfeGoldenCase {
 std::vector<MfeGoldenCase> load_mfe_golden_cases();
 
 std::vector<float> read_f32(const std::filesystem::path& path);
+std::vector<double> read_f64(const std::filesystem::path& path);
 dsp::MfeParams mfe_params_of(const MfeGoldenCase& c);
 
 struct MfeComparison {
