@@ -71,6 +71,8 @@ const char* status_message(Status status) {
       return "image colour depth must be RGB or Grayscale";
     case kBadResizeMode:
       return "resize mode must be squash, fit-short, fit-long or crop";
+    case kNoFeatures:
+      return "no feature selected: the block would output nothing";
   }
   return "unknown status";
 }
