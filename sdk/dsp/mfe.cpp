@@ -2,10 +2,9 @@
 
 #include "dsp/mfe.h"
 
-#include <limits.h>
-#include <math.h>
-
+#include "dsp/framing.h"
 #include "dsp/log10.h"
+#include "dsp/mel_filterbank.h"
 #include "dsp/scratch_arena.h"
 #include "nn/quantize.h"
 
@@ -20,11 +19,11 @@
 //
 // Host == device. The per-frame log10 is our own (dsp/log10.h): libm's log10f differs between glibc and
 // newlib in the last bit, and the 1/256 rounding turns that into a whole step now and then. The FFT twiddles
-// come from our own series too (fft.cpp). The mel points keep libm's log/exp in double: they only choose
-// integer bins (floor of (fft_length + 1) * hz / fs), which a last-bit difference could move only when that
-// product is within about 1e-13 of an integer; numpy's reference uses libm in the same way, so our own
-// log/exp would not be more faithful to it. kiln deploy can check the bins the device computes against the
-// host's.
+// come from our own series too (fft.cpp). The mel points keep libm's log/exp in double (mel_filterbank.cpp
+// says why). kiln deploy can check the bins the device computes against the host's.
+//
+// Framing, the power spectrum and the filterbank are shared with MFCC and Spectrogram (framing.h,
+// mel_filterbank.h).
 
 namespace kiln {
 namespace dsp {
@@ -37,90 +36,21 @@ const float kZeroEnergy = 1e-10f;  // the reference replaces exactly-zero band e
 const float kMinEnergy = 1e-30f;   // ... and clips every energy below at 1e-30 before the log
 const double kTopDb = 12.0;        // v = (dB - noise_floor) / (12 - noise_floor)
 
-bool finite(double x) {
-  return x == x && x - x == 0.0;
-}
-
-double hz_to_mel(double hz) {
-  return 1127.0 * log(1.0 + hz / 700.0);
-}
-double mel_to_hz(double mel) {
-  return 700.0 * (exp(mel / 1127.0) - 1.0);
-}
-
-double effective_high_frequency(const MfeParams& p) {
-  return p.high_frequency == 0.0 ? p.sampling_frequency / 2.0 : p.high_frequency;
-}
-
-// The num_filters + 2 points spread evenly on the mel scale from low to high (numpy.linspace: i * step +
-// start, the last point exactly the end), converted back to Hz, the last point lowered by 0.001 Hz, and
-// mapped to FFT bins with bin = floor((fft_length + 1) * hz / fs). Filter i is the triangle over points i,
-// i+1, i+2.
-struct MelPoints {
-  double mel_low;
-  double mel_high;
-  double step;
-  int count;
-  int fft_length;
-  double sampling_frequency;
-};
-
-MelPoints mel_points(const MfeParams& p) {
-  MelPoints m;
-  m.mel_low = hz_to_mel(p.low_frequency);
-  m.mel_high = hz_to_mel(effective_high_frequency(p));
-  m.count = p.num_filters + 2;
-  m.step = (m.mel_high - m.mel_low) / (m.count - 1);
-  m.fft_length = p.fft_length;
+MelSpec mel_spec(const MfeParams& p) {
+  MelSpec m;
   m.sampling_frequency = p.sampling_frequency;
+  m.fft_length = p.fft_length;
+  m.num_filters = p.num_filters;
+  m.low_frequency = p.low_frequency;
+  m.high_frequency = p.high_frequency;
   return m;
-}
-
-int mel_point_bin(const MelPoints& m, int i) {
-  const double hz = i == m.count - 1 ? mel_to_hz(m.mel_high) - 0.001 : mel_to_hz(i * m.step + m.mel_low);
-  return static_cast<int>(floor((m.fft_length + 1) * hz / m.sampling_frequency));
-}
-
-// Checks the bins the filters fall on: inside the spectrum, in order, and no filter without a non-zero weight
-// (left == middle == right), which the reference refuses with "At least one row of the mel filterbank
-// contains all zeros" (too many filters for the FFT length).
-Status check_mel_bins(const MfeParams& p) {
-  const MelPoints m = mel_points(p);
-  int previous = 0;
-  int run = 0;  // how many points in a row fall on the same bin
-  for (int i = 0; i < m.count; ++i) {
-    const int bin = mel_point_bin(m, i);
-    if (bin < previous)
-      return kBadLowFrequency;  // low and high so close that the 0.001 Hz shift reorders them
-    if (bin > p.fft_length / 2) return kBadHighFrequency;
-    run = (i > 0 && bin == previous) ? run + 1 : 1;
-    if (run >= 3) return kEmptyMelFilter;
-    previous = bin;
-  }
-  return kOk;
-}
-
-// The reference's triangle: rising (k - left) / (middle - left) on (left, middle], falling
-// (right - k) / (right - middle) on [middle, right) (the falling edge wins at k == middle), 0 elsewhere.
-float triangle_weight(int k, int left, int middle, int right) {
-  double w = 0.0;
-  if (k > left && k <= middle) w = static_cast<double>(k - left) / (middle - left);
-  if (k >= middle && k < right) w = static_cast<double>(right - k) / (right - middle);
-  return static_cast<float>(w);
-}
-
-// Upper bound of the total number of triangle weights: with non-decreasing bins b[0..F+1] <= fft_length/2,
-// the sum over filters of (b[i+2] - b[i] + 1) telescopes to at most fft_length + F.
-size_t weight_capacity(const MfeParams& p) {
-  return static_cast<size_t>(p.fft_length) + static_cast<size_t>(p.num_filters);
 }
 
 // mfe_scratch_bytes for parameters already validated.
 size_t scratch_bytes_for(const MfeParams& p) {
-  const size_t filters = static_cast<size_t>(p.num_filters);
   return rfft_scratch_bytes(p.fft_length) +
          ScratchArena::bytes_for<float>(static_cast<size_t>(p.fft_length) + 2) +
-         2 * ScratchArena::bytes_for<int>(filters) + ScratchArena::bytes_for<float>(weight_capacity(p));
+         mel_filterbank_scratch_bytes(mel_spec(p));
 }
 
 }  // namespace
@@ -139,45 +69,37 @@ MfeParams mfe_default_params(double sampling_frequency) {
 }
 
 size_t mfe_seconds_to_samples(double sampling_frequency, double seconds) {
-  const double exact = sampling_frequency * seconds;
-  if (!finite(exact) || exact <= 0.0 || exact > static_cast<double>(INT_MAX)) return 0;
-  const double below = floor(exact);
-  return static_cast<size_t>(exact - below < 0.001 ? below : ceil(exact));
+  return frame_seconds_to_samples(sampling_frequency, seconds);
 }
 
 Status mfe_validate(const MfeParams& p) {
-  const double fs = p.sampling_frequency;
-  if (!finite(fs) || fs <= 0.0) return kBadSamplingFrequency;
-  if (!finite(p.frame_length) || mfe_seconds_to_samples(fs, p.frame_length) == 0) return kBadFrameLength;
-  if (!finite(p.frame_stride) || mfe_seconds_to_samples(fs, p.frame_stride) == 0) return kBadFrameStride;
+  Framing framing;
+  Status status = framing_init(p.sampling_frequency, p.frame_length, p.frame_stride, &framing);
+  if (status != kOk) return status;
   if (p.num_filters < kMfeMinFilters || p.num_filters > kMfeMaxFilters) return kBadNumFilters;
   if (p.fft_length < kMfeMinFftLength || p.fft_length > kMfeMaxFftLength ||
       !rfft_length_supported(p.fft_length)) {
     return kBadFftLength;
   }
-  if (!finite(p.high_frequency) || p.high_frequency < 0.0 || p.high_frequency > fs / 2.0) {
-    return kBadHighFrequency;
-  }
-  if (!finite(p.low_frequency) || p.low_frequency < 0.0 || p.low_frequency >= effective_high_frequency(p)) {
-    return kBadLowFrequency;
-  }
-  if (!finite(p.noise_floor_db) || p.noise_floor_db >= kTopDb || p.noise_floor_db < -1000.0) {
+  const MelSpec mel = mel_spec(p);
+  status = mel_check_frequencies(mel);
+  if (status != kOk) return status;
+  if (!dsp_finite(p.noise_floor_db) || p.noise_floor_db >= kTopDb || p.noise_floor_db < -1000.0) {
     return kBadNoiseFloor;
   }
-  return check_mel_bins(p);
+  return mel_check_bins(mel);
 }
 
 Status mfe_output_shape(const MfeParams& p, size_t signal_length, MfeShape* shape) {
   if (!shape) return kNullArgument;
   Status status = mfe_validate(p);
   if (status != kOk) return status;
-  const size_t length = mfe_seconds_to_samples(p.sampling_frequency, p.frame_length);
-  const size_t stride = mfe_seconds_to_samples(p.sampling_frequency, p.frame_stride);
-  // floor((N - (L - S)) / S) without signed arithmetic: 0 when N < L, else (N - L) / S + 1.
-  if (signal_length < length) return kSignalTooShort;
-  const size_t frames = (signal_length - length) / stride + 1;
-  if (frames > static_cast<size_t>(INT_MAX / p.num_filters)) return kSignalTooLong;
-  shape->frames = static_cast<int>(frames);
+  Framing framing;
+  framing_init(p.sampling_frequency, p.frame_length, p.frame_stride, &framing);
+  int frames = 0;
+  status = framing_frame_count(framing, signal_length, p.num_filters, &frames);
+  if (status != kOk) return status;
+  shape->frames = frames;
   shape->values = p.num_filters;
   return kOk;
 }
@@ -199,44 +121,25 @@ Status mfe_prepare(const MfeParams& p, size_t signal_length, void* scratch, size
   status = rfft_init(&state->fft, p.fft_length, arena.take<unsigned char>(fft_bytes), fft_bytes);
   if (status != kOk) return status;
   state->buffer = arena.take<float>(static_cast<size_t>(p.fft_length) + 2);
-  int* first = arena.take<int>(static_cast<size_t>(p.num_filters));
-  int* count = arena.take<int>(static_cast<size_t>(p.num_filters));
-  float* weights = arena.take<float>(weight_capacity(p));
-  if (!state->buffer || !first || !count || !weights) return kScratchTooSmall;
-
-  // Filter i is the triangle over bins b[i], b[i+1], b[i+2]; keep its weights on [b[i], b[i+2]].
+  if (!state->buffer) return kScratchTooSmall;
   // mfe_validate (through mfe_output_shape) checked that the bins are in order and inside the spectrum.
-  const MelPoints mel = mel_points(p);
-  int left = mel_point_bin(mel, 0);
-  int middle = mel_point_bin(mel, 1);
-  size_t used = 0;
-  // Only the span from the first to the last non-zero weight is kept (the triangle's ends, k == left and
-  // k == right, have weight 0 unless left == middle): leaving out products p * 0 = +0 at the ends of a sum
-  // that starts at +0 changes no bit of it for finite powers, and saves two multiply-adds per filter.
-  for (int i = 0; i < p.num_filters; ++i) {
-    const int right = mel_point_bin(mel, i + 2);
-    int lo = left;
-    int hi = right;
-    while (lo <= hi && triangle_weight(lo, left, middle, right) == 0.0f) ++lo;
-    while (hi >= lo && triangle_weight(hi, left, middle, right) == 0.0f) --hi;
-    first[i] = lo;
-    count[i] = hi - lo + 1;
-    for (int k = lo; k <= hi; ++k) weights[used++] = triangle_weight(k, left, middle, right);
-    left = middle;
-    middle = right;
-  }
+  MelFilterbank bank;
+  status = mel_filterbank_init(mel_spec(p), &arena, &bank);
+  if (status != kOk) return status;
 
+  Framing framing;
+  framing_init(p.sampling_frequency, p.frame_length, p.frame_stride, &framing);
   state->signal_length = signal_length;
-  state->frame_samples = static_cast<int>(mfe_seconds_to_samples(p.sampling_frequency, p.frame_length));
-  state->frame_stride = static_cast<int>(mfe_seconds_to_samples(p.sampling_frequency, p.frame_stride));
-  state->used_samples = state->frame_samples < p.fft_length ? state->frame_samples : p.fft_length;
+  state->frame_samples = static_cast<int>(framing.length);
+  state->frame_stride = static_cast<int>(framing.stride);
+  state->used_samples = framing_fft_samples(framing, p.fft_length);
   state->frames = shape.frames;
   state->fft_length = p.fft_length;
   state->num_filters = p.num_filters;
   state->noise_floor_db = static_cast<float>(p.noise_floor_db);
-  state->filter_first = first;
-  state->filter_count = count;
-  state->filter_weights = weights;
+  state->filter_first = bank.filter_first;
+  state->filter_count = bank.filter_count;
+  state->filter_weights = bank.filter_weights;
   return kOk;
 }
 
@@ -264,28 +167,20 @@ Status mfe_frame(const MfeState& s, const kiln_signal& signal, int frame, float*
     buf[j] = current - kPreEmphasis * previous;
     previous = current;
   }
-  // Frames longer than the FFT are cut to its length (above); shorter ones are zero-padded.
-  for (int j = s.used_samples; j < s.fft_length; ++j) buf[j] = 0.0f;
+  frame_zero_pad(buf, s.used_samples, s.fft_length);
+  frame_power_spectrum(s.fft, buf);
 
-  rfft(s.fft, buf, buf);
+  MelFilterbank bank;
+  bank.num_filters = s.num_filters;
+  bank.filter_first = s.filter_first;
+  bank.filter_count = s.filter_count;
+  bank.filter_weights = s.filter_weights;
+  mel_filterbank_apply(bank, buf, values);
 
-  // Power spectrum |X[k]|^2 / fft_length, written over the spectrum: bin k reads slots 2k and 2k+1, then
-  // writes slot k. fft_length is a power of two, so multiplying by its inverse is exactly the division.
-  const int bins = s.fft_length / 2 + 1;
-  const float inverse_n = 1.0f / static_cast<float>(s.fft_length);
-  for (int k = 0; k < bins; ++k) {
-    const float re = buf[2 * k], im = buf[2 * k + 1];
-    buf[k] = (re * re + im * im) * inverse_n;
-  }
-
-  const float* w = s.filter_weights;
   const float floor_db = s.noise_floor_db;
   const float range_db = static_cast<float>(kTopDb) - floor_db;
   for (int i = 0; i < s.num_filters; ++i) {
-    const float* power = buf + s.filter_first[i];
-    float energy = 0.0f;
-    for (int k = 0; k < s.filter_count[i]; ++k) energy += power[k] * w[k];
-    w += s.filter_count[i];
+    float energy = values[i];
     if (energy == 0.0f) energy = kZeroEnergy;
     if (energy < kMinEnergy) energy = kMinEnergy;
     float v = (10.0f * log10_f32(energy) - floor_db) / range_db;

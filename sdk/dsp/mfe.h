@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dsp/fft.h"
+#include "dsp/mel_filterbank.h"
 #include "dsp/status.h"
 #include "kiln/signal.h"
 
@@ -35,8 +36,8 @@ struct MfeParams {
 
 const int kMfeMinFftLength = 32;
 const int kMfeMaxFftLength = 4096;
-const int kMfeMinFilters = 2;  // the reference rejects fewer
-const int kMfeMaxFilters = 512;
+const int kMfeMinFilters = kMelMinFilters;  // the reference rejects fewer
+const int kMfeMaxFilters = kMelMaxFilters;
 
 // Studio's defaults: 20 ms frames every 10 ms, 40 filters, FFT 256, 0 Hz .. fs/2, noise floor -52 dB.
 MfeParams mfe_default_params(double sampling_frequency);
