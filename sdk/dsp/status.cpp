@@ -73,6 +73,8 @@ const char* status_message(Status status) {
       return "resize mode must be squash, fit-short, fit-long or crop";
     case kNoFeatures:
       return "no feature selected: the block would output nothing";
+    case kBadLifter:
+      return "cepstral lifter must be 0 (off) or a finite number above 0";
   }
   return "unknown status";
 }

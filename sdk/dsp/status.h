@@ -40,7 +40,8 @@ enum Status {
   kBadImageSize,          // image width/height out of range
   kBadImageChannels,      // colour depth not RGB or grayscale, or input channels not 1 or 3
   kBadResizeMode,         // resize mode not one of the supported ones
-  kNoFeatures             // no output value selected (e.g. flatten with every statistic disabled)
+  kNoFeatures,            // no output value selected (e.g. flatten with every statistic disabled)
+  kBadLifter              // MFCC cepstral lifter negative or not finite
 };
 
 // A short English description, e.g. "FFT length must be a power of two in the supported range".
