@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/escape.h"
 #include "core/file_read.h"
+#include "core/number_text.h"
 #include "data/audio_reader.h"
 #include "data/sample_limits.h"
 #include "impulse/dsp_block.h"
@@ -60,33 +61,17 @@ OutputFormat output_format(const std::filesystem::path& p) {
               "' (use .f32, .bin or .raw for float32, .csv or .json)");
 }
 
-std::string shortest(double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-std::string shortest(float v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-// "--param NAME=VALUE" strings to a map; every value must be a plain number.
-std::map<std::string, double> parse_params(const std::vector<std::string>& items) {
+// "--param NAME=VALUE" strings to the block's stored values (a number, true/false, or one of a choice's
+// strings, as in kiln.toml).
+std::map<std::string, double> parse_params(const std::string& block, const std::vector<std::string>& items) {
   std::map<std::string, double> params;
-  for (const auto& item : items) {
-    const auto eq = item.find('=');
+  for (const std::string& item : items) {
+    const std::size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0) {
       throw Error("--param '" + item + "': expected NAME=VALUE, e.g. --param fft_length=512");
     }
     const std::string name = item.substr(0, eq);
-    const std::string text = item.substr(eq + 1);
-    double value = 0;
-    auto r = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size()) {
-      throw Error("--param " + name + ": '" + text + "' is not a number");
-    }
+    const double value = parse_dsp_param(block, name, item.substr(eq + 1));
     if (!params.emplace(name, value).second) throw Error("--param " + name + " is given more than once");
   }
   return params;
@@ -112,8 +97,8 @@ Signal read_audio_input(const std::filesystem::path& path, const DspOptions& o, 
   sf_close(file);
   const double rate = info.samplerate;
   if (frequency_given && o.frequency != rate) {
-    throw Error(name + ": the file is sampled at " + shortest(rate) + " Hz but --frequency is " +
-                shortest(o.frequency) +
+    throw Error(name + ": the file is sampled at " + number_text(rate) + " Hz but --frequency is " +
+                number_text(o.frequency) +
                 " Hz; kiln dsp does not resample (omit --frequency to use the file's rate)");
   }
   Signal s;
@@ -176,7 +161,7 @@ std::string serialize(OutputFormat format, const std::vector<float>& features, D
       std::string text;
       const std::size_t cols = static_cast<std::size_t>(shape.values);
       for (std::size_t i = 0; i < features.size(); ++i) {
-        text += shortest(features[i]);
+        text += number_text(features[i]);
         text += (i + 1) % cols == 0 ? '\n' : ',';
       }
       return text;
@@ -233,7 +218,7 @@ void register_dsp(CLI::App& app, Context& ctx) {
 
     const std::vector<std::string> versions = dsp_block_versions(o.block);  // throws on an unknown block
     const std::string version = o.version.empty() ? versions.back() : o.version;
-    const std::map<std::string, double> params = parse_params(o.params);
+    const std::map<std::string, double> params = parse_params(o.block, o.params);
 
     std::error_code ec;
     if (!std::filesystem::exists(input, ec)) throw Error(input.string() + ": no such file");
@@ -259,7 +244,7 @@ void register_dsp(CLI::App& app, Context& ctx) {
       std::printf("%s\n", json_text(j, 2).c_str());
     } else if (!ctx.quiet) {
       std::printf("%s %s: %zu samples at %s Hz -> %d x %d features written to %s\n", o.block.c_str(),
-                  version.c_str(), samples, shortest(s.frequency).c_str(), shape.frames, shape.values,
+                  version.c_str(), samples, number_text(s.frequency).c_str(), shape.frames, shape.values,
                   output.string().c_str());
     }
   });

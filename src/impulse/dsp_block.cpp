@@ -1,13 +1,17 @@
 #include "impulse/dsp_block.h"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <cstddef>
 
 #include "core/closest_name.h"
 #include "core/error.h"
+#include "core/number_text.h"
 #include "core/quote.h"
 #include "dsp/mfe.h"
+#include "impulse/block_table.h"
 #include "kiln/signal.h"
 
 namespace kiln {
@@ -15,129 +19,66 @@ namespace {
 
 using Params = std::map<std::string, double>;
 
-// Shortest text that reads back as the same double, for messages ("0.02", not "0.020000").
-std::string number(double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-struct ParamSpec {
-  std::string name;
-  double default_value;
-  bool integer;          // must be a whole number (counts, lengths in bins)
-  bool ignored = false;  // an older version's parameter: accepted (Edge Impulse parameter sets carry it),
-                         // unused, not among the defaults
-};
-
-// One processing block. The hooks receive parameters already resolved: every name known, every integer
-// parameter whole, missing ones filled with defaults. They throw Error; messages start with the block name.
-struct BlockSpec {
-  std::string name;
-  std::vector<std::string> versions;  // oldest first
-  std::vector<ParamSpec> params;
-  DspShape (*shape)(const Params& params, double frequency, int axes, std::size_t samples_per_axis);
-  std::vector<float> (*run)(const std::string& version, const Params& params, double frequency,
-                            std::span<const float> input);
-};
-
 // ---------------------------------------------------------------------------------------------------------------
-// mfe: Mel-filterbank energies (sdk/dsp/mfe.h). "ei-4" = Edge Impulse processing-blocks MFE v4.
-
-int as_int(double v) {
-  if (v > INT_MAX / 2) return INT_MAX / 2;  // out of every range: the SDK rejects it, the message shows v
-  if (v < INT_MIN / 2) return INT_MIN / 2;
-  return static_cast<int>(v);
-}
-
-dsp::MfeParams to_mfe_params(const Params& p, double frequency) {
-  dsp::MfeParams m;
-  m.sampling_frequency = frequency;
-  m.frame_length = p.at("frame_length");
-  m.frame_stride = p.at("frame_stride");
-  m.num_filters = as_int(p.at("num_filters"));
-  m.fft_length = as_int(p.at("fft_length"));
-  m.low_frequency = p.at("low_frequency");
-  m.high_frequency = p.at("high_frequency");
-  m.noise_floor_db = p.at("noise_floor_db");
-  return m;
-}
+// Messages of particular blocks, where the SDK's status text alone would not tell the user what to change.
+// mfe: Mel-filterbank energies (sdk/dsp/mfe.h).
 
 // The high band edge in Hz: high_frequency, or half the sampling frequency when it is 0.
 double high_of(const Params& p, double frequency) {
   return p.at("high_frequency") == 0 ? frequency / 2 : p.at("high_frequency");
 }
 
-// The parameter a status is about ("" when it is not one parameter's).
-std::string mfe_param_of(dsp::Status status) {
-  switch (status) {
-    case dsp::kBadFrameLength:
-    case dsp::kSignalTooShort:
-      return "frame_length";
-    case dsp::kBadFrameStride:
-      return "frame_stride";
-    case dsp::kBadNumFilters:
-    case dsp::kEmptyMelFilter:
-      return "num_filters";
-    case dsp::kBadFftLength:
-      return "fft_length";
-    case dsp::kBadHighFrequency:
-      return "high_frequency";
-    case dsp::kBadLowFrequency:
-      return "low_frequency";
-    case dsp::kBadNoiseFloor:
-      return "noise_floor_db";
-    default:
-      return "";
-  }
-}
-
-[[noreturn]] void mfe_fail(dsp::Status status, const Params& p, double frequency, std::size_t samples) {
-  const std::string fs = number(frequency) + " Hz";
+// MFE's messages: each names the limit in the user's units (Hz, seconds, samples) and what to change.
+// `fields` is the resolved MfeParams. Returns "" for a status without a message of its own.
+std::string mfe_message(dsp::Status status, const Params& p, const void* fields, double frequency,
+                        std::size_t samples) {
+  const std::string fs = number_text(frequency) + " Hz";
   const double nyquist = frequency / 2;
   std::string msg;
   switch (status) {
     case dsp::kBadSamplingFrequency:
-      msg = "the sampling frequency must be above 0 Hz (got " + number(frequency) + ")";
+      msg = "the sampling frequency must be above 0 Hz (got " + number_text(frequency) + ")";
       break;
     case dsp::kBadFrameLength:
-      msg = "frame_length must be at least one sample at " + fs + " (got " + number(p.at("frame_length")) +
-            " s)";
+      msg = "frame_length must be at least one sample at " + fs + " (got " +
+            number_text(p.at("frame_length")) + " s)";
       break;
     case dsp::kBadFrameStride:
-      msg = "frame_stride must be at least one sample at " + fs + " (got " + number(p.at("frame_stride")) +
-            " s)";
+      msg = "frame_stride must be at least one sample at " + fs + " (got " +
+            number_text(p.at("frame_stride")) + " s)";
       break;
     case dsp::kBadNumFilters:
       msg = "num_filters must be from " + std::to_string(dsp::kMfeMinFilters) + " to " +
-            std::to_string(dsp::kMfeMaxFilters) + " (got " + number(p.at("num_filters")) + ")";
+            std::to_string(dsp::kMfeMaxFilters) + " (got " + number_text(p.at("num_filters")) + ")";
       break;
     case dsp::kBadFftLength:
       msg = "fft_length must be a power of two from " + std::to_string(dsp::kMfeMinFftLength) + " to " +
-            std::to_string(dsp::kMfeMaxFftLength) + " (got " + number(p.at("fft_length")) + ")";
+            std::to_string(dsp::kMfeMaxFftLength) + " (got " + number_text(p.at("fft_length")) + ")";
       break;
     case dsp::kBadHighFrequency:
-      msg = "high_frequency must be 0 (meaning half the sampling frequency) or at most " + number(nyquist) +
-            " Hz at " + fs + " (got " + number(p.at("high_frequency")) + ")";
+      msg = "high_frequency must be 0 (meaning half the sampling frequency) or at most " +
+            number_text(nyquist) + " Hz at " + fs + " (got " + number_text(p.at("high_frequency")) + ")";
       break;
     case dsp::kBadLowFrequency: {
       msg = "low_frequency must be at least 0 and below the high frequency, " +
-            number(high_of(p, frequency)) + " Hz (got " + number(p.at("low_frequency")) + ")";
+            number_text(high_of(p, frequency)) + " Hz (got " + number_text(p.at("low_frequency")) + ")";
       break;
     }
     case dsp::kBadNoiseFloor:
-      msg = "noise_floor_db must be from -1000 to below 12 dB (got " + number(p.at("noise_floor_db")) + ")";
+      msg = "noise_floor_db must be from -1000 to below 12 dB (got " + number_text(p.at("noise_floor_db")) +
+            ")";
       break;
     case dsp::kEmptyMelFilter: {
       // Suggest the largest filter count that works with these settings.
-      dsp::MfeParams fewer = to_mfe_params(p, frequency);
+      dsp::MfeParams fewer = *static_cast<const dsp::MfeParams*>(fields);
+      fewer.sampling_frequency = frequency;
       while (fewer.num_filters > dsp::kMfeMinFilters && dsp::mfe_validate(fewer) == dsp::kEmptyMelFilter) {
         --fewer.num_filters;
       }
       const bool found = dsp::mfe_validate(fewer) == dsp::kOk;
-      msg = "num_filters " + number(p.at("num_filters")) + " is too many for fft_length " +
-            number(p.at("fft_length")) + " between " + number(p.at("low_frequency")) + " and " +
-            number(high_of(p, frequency)) + " Hz: some mel filters fall on no FFT bin (" +
+      msg = "num_filters " + number_text(p.at("num_filters")) + " is too many for fft_length " +
+            number_text(p.at("fft_length")) + " between " + number_text(p.at("low_frequency")) + " and " +
+            number_text(high_of(p, frequency)) + " Hz: some mel filters fall on no FFT bin (" +
             (found ? "at most " + std::to_string(fewer.num_filters) +
                          " filters fit; lower num_filters or raise fft_length"
                    : "raise fft_length") +
@@ -145,7 +86,7 @@ std::string mfe_param_of(dsp::Status status) {
       break;
     }
     case dsp::kSignalTooShort:
-      msg = "frame_length " + number(p.at("frame_length")) + " s is " +
+      msg = "frame_length " + number_text(p.at("frame_length")) + " s is " +
             std::to_string(dsp::mfe_seconds_to_samples(frequency, p.at("frame_length"))) + " samples at " +
             fs + ", longer than the window (" + std::to_string(samples) + " samples)";
       break;
@@ -153,148 +94,251 @@ std::string mfe_param_of(dsp::Status status) {
       msg = "the window (" + std::to_string(samples) + " samples) gives too many frames";
       break;
     default:
-      msg = dsp::status_message(status);
       break;
   }
-  throw DspParamError(mfe_param_of(status), "mfe: " + msg);
+  return msg;
 }
 
-DspShape mfe_shape(const Params& p, double frequency, int axes, std::size_t samples) {
-  if (axes != 1)
-    throw Error("mfe: works on one axis (audio), but the input has " + std::to_string(axes) + " axes");
-  dsp::MfeParams m = to_mfe_params(p, frequency);
-  dsp::Status status = dsp::mfe_validate(m);
-  if (status != dsp::kOk) mfe_fail(status, p, frequency, samples);
-  if (samples == 0) return {0, m.num_filters};
-  dsp::MfeShape shape;
-  status = dsp::mfe_output_shape(m, samples, &shape);
-  if (status != dsp::kOk) mfe_fail(status, p, frequency, samples);
-  return {shape.frames, shape.values};
-}
+using MessageHook = std::string (*)(dsp::Status, const Params&, const void* fields, double frequency,
+                                    std::size_t samples);
 
-std::vector<float> mfe_run(const std::string&, const Params& p, double frequency,
-                           std::span<const float> input) {
-  dsp::MfeParams m = to_mfe_params(p, frequency);
-  DspShape shape = mfe_shape(p, frequency, 1, input.size());
-  std::vector<unsigned char> scratch(dsp::mfe_scratch_bytes(m));
-  std::vector<float> out(static_cast<std::size_t>(shape.frames) * static_cast<std::size_t>(shape.values));
-  kiln_float_array array = {input.data(), input.size()};
-  kiln_signal signal = kiln_signal_from_array(&array);
-  dsp::Status status = dsp::mfe_run(m, signal, scratch.data(), scratch.size(), out.data(), out.size());
-  if (status != dsp::kOk) mfe_fail(status, p, frequency, input.size());
-  return out;
+MessageHook message_hook(const impulse::BlockSpec& block) {
+  if (&block == &impulse::kMfeBlock) return mfe_message;
+  return nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The registry. A new block (mfcc, spectrogram, spectral_analysis, flatten, raw) adds one entry here and its
-// hooks above; a new implementation version of an existing block adds a version and dispatches on it in run.
+// Everything below works on any block of the SDK's table (sdk/impulse/block_table.h).
 
-const std::vector<BlockSpec>& blocks() {
-  static const std::vector<BlockSpec> all = {
-      {"mfe",
-       {"ei-4"},
-       {{"frame_length", 0.02, false},
-        {"frame_stride", 0.01, false},
-        {"num_filters", 40, true},
-        {"fft_length", 256, true},
-        {"low_frequency", 0, false},
-        {"high_frequency", 0, false},
-        {"noise_floor_db", -52, false},
-        {"win_size", 101, true, true}},  // MFE v1/v2 normalisation window, ignored by v4
-       mfe_shape,
-       mfe_run},
-  };
-  return all;
-}
-
-const BlockSpec& find_block(const std::string& name) {
-  std::vector<std::string> names = dsp_block_names();
-  for (const auto& b : blocks()) {
-    if (b.name == name) return b;
-  }
+const impulse::BlockSpec& find_block(const std::string& name) {
+  if (const impulse::BlockSpec* b = impulse::find_block(name.c_str())) return *b;
+  const std::vector<std::string> names = dsp_block_names();
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   throw Error("unknown DSP block " + quote(name) + did_you_mean(name, names) + "; available: " + list);
 }
 
-void check_version(const BlockSpec& block, const std::string& version) {
-  for (const auto& v : block.versions) {
-    if (v == version) return;
-  }
-  std::string list;
-  for (const auto& v : block.versions) list += (list.empty() ? "" : ", ") + v;
-  throw Error(block.name + ": unknown version " + quote(version) + did_you_mean(version, block.versions) +
-              "; available: " + list);
+void check_version(const impulse::BlockSpec& block, const std::string& version) {
+  if (version == block.version) return;
+  throw Error(std::string(block.name) + ": unknown version " + quote(version) +
+              did_you_mean(version, {block.version}) + "; available: " + block.version);
 }
 
-// Defaults overlaid with `given`; throws on an unknown name, a non-finite value or a fractional integer.
-Params resolve(const BlockSpec& block, const Params& given) {
-  Params out;
+const impulse::ParamSpec* find_param(const impulse::BlockSpec& block, const std::string& name) {
+  for (int i = 0; i < block.param_count; ++i) {
+    if (name == block.params[i].name) return &block.params[i];
+  }
+  return nullptr;
+}
+
+bool is_ignored(const impulse::BlockSpec& block, const std::string& name) {
+  for (int i = 0; i < block.ignored_count; ++i) {
+    if (name == block.ignored_params[i]) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> param_names(const impulse::BlockSpec& block) {
   std::vector<std::string> names;
-  for (const auto& spec : block.params) {
-    if (spec.ignored) continue;
-    out[spec.name] = spec.default_value;
-    names.push_back(spec.name);
+  for (int i = 0; i < block.param_count; ++i) names.push_back(block.params[i].name);
+  return names;
+}
+
+[[noreturn]] void unknown_param(const impulse::BlockSpec& block, const std::string& name) {
+  const std::vector<std::string> names = param_names(block);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw DspParamError(name, std::string(block.name) + ": unknown parameter " + quote(name) +
+                                did_you_mean(name, names) + "; parameters: " + list);
+}
+
+// The block's parameter struct, in memory aligned for any of its fields.
+class Fields {
+ public:
+  explicit Fields(const impulse::BlockSpec& block)
+      : storage_((block.params_bytes + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t)) {
+    block.set_defaults(storage_.data());
+  }
+  void* get() { return storage_.data(); }
+  const void* get() const { return storage_.data(); }
+
+ private:
+  std::vector<std::max_align_t> storage_;
+};
+
+// Defaults overlaid with `given`; throws on an unknown name, a non-finite value, a fractional integer or a
+// choice index out of range. The stored value of a choice is its index (see parse_dsp_param).
+Params resolve(const impulse::BlockSpec& block, const Params& given) {
+  Params out;
+  Fields defaults(block);
+  for (int i = 0; i < block.param_count; ++i) {
+    out[block.params[i].name] = impulse::param_value(block.params[i], defaults.get());
   }
   for (const auto& [name, value] : given) {
-    const ParamSpec* spec = nullptr;
-    for (const auto& s : block.params) {
-      if (s.name == name) spec = &s;
+    const impulse::ParamSpec* spec = find_param(block, name);
+    if (!spec && !is_ignored(block, name)) unknown_param(block, name);
+    const std::string prefix = std::string(block.name) + ": " + name;
+    if (!std::isfinite(value)) throw DspParamError(name, prefix + " must be a finite number");
+    const bool whole = !spec || spec->kind != impulse::kParamReal;
+    if (whole && value != std::floor(value)) {
+      throw DspParamError(name, prefix + " must be a whole number (got " + number_text(value) + ")");
     }
-    if (!spec) {
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw DspParamError(name, block.name + ": unknown parameter " + quote(name) +
-                                    did_you_mean(name, names) + "; parameters: " + list);
+    if (spec && spec->kind == impulse::kParamBool && value != 0 && value != 1) {
+      throw DspParamError(name, prefix + " must be true or false (got " + number_text(value) + ")");
     }
-    if (!std::isfinite(value))
-      throw DspParamError(name, block.name + ": " + name + " must be a finite number");
-    if (spec->integer && value != std::floor(value)) {
-      throw DspParamError(name,
-                          block.name + ": " + name + " must be a whole number (got " + number(value) + ")");
+    if (spec && spec->kind == impulse::kParamChoice && (value < 0 || value >= spec->choice_count)) {
+      throw DspParamError(name, prefix + " has no choice number " + number_text(value));
     }
-    if (!spec->ignored) out[name] = value;
+    if (spec) out[name] = value;
   }
   return out;
 }
 
+// `resolved` written into the block's struct.
+Fields fields_of(const impulse::BlockSpec& block, const Params& resolved) {
+  Fields f(block);
+  for (int i = 0; i < block.param_count; ++i) {
+    const double v = resolved.at(block.params[i].name);
+    // Integers beyond int are refused by the block's own range check; keep them out of range, not wrapped.
+    const double clamped = block.params[i].kind == impulse::kParamReal ? v : std::clamp(v, -1e9, 1e9);
+    impulse::set_param_value(block.params[i], f.get(), clamped);
+  }
+  return f;
+}
+
+[[noreturn]] void fail(const impulse::BlockSpec& block, dsp::Status status, const Params& p, const Fields& f,
+                       double frequency, std::size_t samples) {
+  const char* param = block.status_param(status);
+  std::string msg;
+  if (MessageHook hook = message_hook(block)) msg = hook(status, p, f.get(), frequency, samples);
+  if (msg.empty()) {
+    switch (status) {
+      case dsp::kBadSamplingFrequency:
+        msg = "the sampling frequency must be above 0 Hz (got " + number_text(frequency) + ")";
+        break;
+      case dsp::kSignalTooShort:
+        msg = "the window (" + std::to_string(samples) + " samples per axis) is too short for these settings";
+        break;
+      default:
+        msg = dsp::status_message(status);
+        if (param)
+          msg = std::string(param) + ": " + msg + " (got " + dsp_param_text(block.name, param, p.at(param)) +
+                ")";
+        break;
+    }
+  }
+  throw DspParamError(param ? param : "", std::string(block.name) + ": " + msg);
+}
+
+DspShape shape_of(const impulse::BlockSpec& block, const Params& p, double frequency, int axes,
+                  std::size_t samples) {
+  if (axes < 1)
+    throw Error(std::string(block.name) + ": axes must be at least 1 (got " + std::to_string(axes) + ")");
+  const Fields f = fields_of(block, p);
+  dsp::Status status = block.validate(f.get(), frequency, axes);
+  if (status == dsp::kBadAxes) {
+    throw Error(std::string(block.name) + ": does not work on " + std::to_string(axes) +
+                (axes == 1 ? " axis" : " axes") +
+                (&block == &impulse::kMfeBlock ? " (it works on one axis: audio)" : ""));
+  }
+  if (status != dsp::kOk) fail(block, status, p, f, frequency, samples);
+  dsp::FeatureShape shape = {0, 0};
+  if (samples == 0) {
+    // No window yet (kiln.toml checks before one is known): the parameters alone are valid.
+    return {0, 0};
+  }
+  status = block.output_shape(f.get(), frequency, axes, samples, &shape);
+  if (status != dsp::kOk) fail(block, status, p, f, frequency, samples);
+  return {shape.frames, shape.values};
+}
 }  // namespace
 
 std::vector<std::string> dsp_block_names() {
+  int count = 0;
+  const impulse::BlockSpec* const* all = impulse::all_blocks(&count);
   std::vector<std::string> names;
-  for (const auto& b : blocks()) names.push_back(b.name);
+  for (int i = 0; i < count; ++i) names.push_back(all[i]->name);
   return names;
 }
 
 std::vector<std::string> dsp_block_versions(const std::string& block) {
-  return find_block(block).versions;
+  return {find_block(block).version};
 }
 
 std::map<std::string, double> dsp_default_params(const std::string& block) {
   return resolve(find_block(block), {});
 }
 
+double parse_dsp_param(const std::string& block_name, const std::string& name, const std::string& text) {
+  const impulse::BlockSpec& block = find_block(block_name);
+  const impulse::ParamSpec* spec = find_param(block, name);
+  if (!spec && !is_ignored(block, name)) unknown_param(block, name);
+  const std::string prefix = block_name + ": " + name;
+  if (spec && spec->kind == impulse::kParamChoice) {
+    std::vector<std::string> choices(spec->choices, spec->choices + spec->choice_count);
+    for (int i = 0; i < spec->choice_count; ++i) {
+      if (text == choices[static_cast<std::size_t>(i)]) return i;
+    }
+    std::string list;
+    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+    throw DspParamError(name, prefix + " must be one of " + list + " (got " + quote(text) + ")" +
+                                  did_you_mean(text, choices));
+  }
+  if (spec && spec->kind == impulse::kParamBool) {
+    if (text == "true" || text == "1") return 1;
+    if (text == "false" || text == "0") return 0;
+    throw DspParamError(name, prefix + " must be true or false (got " + quote(text) + ")");
+  }
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto r = std::from_chars(text.data(), end, value);
+  if (text.empty() || r.ec != std::errc() || r.ptr != end) {
+    throw DspParamError(name, prefix + " must be a number (got " + quote(text) + ")");
+  }
+  return value;
+}
+
+std::string dsp_param_text(const std::string& block_name, const std::string& name, double value) {
+  const impulse::ParamSpec* spec = find_param(find_block(block_name), name);
+  if (spec && spec->kind == impulse::kParamBool) return value != 0 ? "true" : "false";
+  if (spec && spec->kind == impulse::kParamChoice && value >= 0 && value < spec->choice_count &&
+      value == std::floor(value)) {
+    return spec->choices[static_cast<int>(value)];
+  }
+  return number_text(value);
+}
+
+bool dsp_param_is_text(const std::string& block_name, const std::string& name) {
+  const impulse::ParamSpec* spec = find_param(find_block(block_name), name);
+  return spec && spec->kind == impulse::kParamChoice;
+}
+
+std::string dsp_param_help(const std::string& block_name, const std::string& name) {
+  const impulse::ParamSpec* spec = find_param(find_block(block_name), name);
+  return spec && spec->help ? spec->help : "";
+}
+
 void validate_dsp_params(const std::string& block, const std::string& version,
                          const std::map<std::string, double>& params, double frequency, int axes,
                          std::size_t samples_per_axis) {
-  const BlockSpec& spec = find_block(block);
+  const impulse::BlockSpec& spec = find_block(block);
   check_version(spec, version);
-  spec.shape(resolve(spec, params), frequency, axes, samples_per_axis);
+  shape_of(spec, resolve(spec, params), frequency, axes, samples_per_axis);
 }
 
 DspShape dsp_output_shape(const std::string& block, const std::map<std::string, double>& params,
                           double frequency, int axes, std::size_t samples_per_axis) {
-  const BlockSpec& spec = find_block(block);
+  const impulse::BlockSpec& spec = find_block(block);
   if (samples_per_axis == 0) throw Error(block + ": the window is empty (0 samples)");
-  return spec.shape(resolve(spec, params), frequency, axes, samples_per_axis);
+  return shape_of(spec, resolve(spec, params), frequency, axes, samples_per_axis);
 }
 
 std::vector<float> run_dsp_block(const std::string& block, const std::string& version,
                                  const std::map<std::string, double>& params, double frequency, int axes,
                                  std::span<const float> interleaved_input) {
-  const BlockSpec& spec = find_block(block);
+  const impulse::BlockSpec& spec = find_block(block);
   check_version(spec, version);
-  Params resolved = resolve(spec, params);
+  const Params resolved = resolve(spec, params);
   if (axes < 1) throw Error(block + ": axes must be at least 1 (got " + std::to_string(axes) + ")");
   if (interleaved_input.size() % static_cast<std::size_t>(axes) != 0) {
     throw Error(block + ": the input has " + std::to_string(interleaved_input.size()) +
@@ -306,8 +350,16 @@ std::vector<float> run_dsp_block(const std::string& block, const std::string& ve
                   (std::isnan(interleaved_input[i]) ? "NaN" : "infinite"));
     }
   }
-  spec.shape(resolved, frequency, axes, interleaved_input.size() / static_cast<std::size_t>(axes));
-  return spec.run(version, resolved, frequency, interleaved_input);
+  const std::size_t samples = interleaved_input.size() / static_cast<std::size_t>(axes);
+  const DspShape shape = shape_of(spec, resolved, frequency, axes, samples);
+  const Fields f = fields_of(spec, resolved);
+  std::vector<unsigned char> scratch(spec.scratch_bytes(f.get(), frequency, axes, samples));
+  std::vector<float> out(static_cast<std::size_t>(shape.frames) * static_cast<std::size_t>(shape.values));
+  kiln_float_array array = {interleaved_input.data(), interleaved_input.size()};
+  const kiln_signal signal = kiln_signal_from_array(&array);
+  const dsp::Status status =
+      spec.run(f.get(), frequency, axes, signal, scratch.data(), scratch.size(), out.data(), out.size());
+  if (status != dsp::kOk) fail(spec, status, resolved, f, frequency, samples);
+  return out;
 }
-
 }  // namespace kiln

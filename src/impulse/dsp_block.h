@@ -2,7 +2,7 @@
 // parameter map) to the SDK's DSP code in sdk/dsp. Training features, `kiln dsp`, testing and classification
 // all go through here, so the host never has a second DSP implementation.
 //
-// Blocks: "mfe" (version "ei-4"). Parameter names are Edge Impulse's (frame_length, num_filters, ...).
+// Blocks: the SDK's table (sdk/impulse/block_table.h), each with Edge Impulse's parameter names.
 // Missing parameters take the block's defaults. All functions throw kiln::Error with a message that names the
 // block and the offending parameter (with a "did you mean" suggestion for misspelt names).
 #pragma once
@@ -37,6 +37,15 @@ std::vector<std::string> dsp_block_versions(const std::string& block);
 
 // Every parameter of the block with its Studio default value.
 std::map<std::string, double> dsp_default_params(const std::string& block);
+
+// Parameter values are stored as numbers: booleans as 0/1, and a parameter Edge Impulse writes as a string (a
+// choice such as filter-type "low") as the index of that string in the block's list. parse_dsp_param turns
+// the text a user wrote (kiln.toml, `kiln dsp --param`, Edge Impulse JSON) into that number, refusing an
+// unknown name or value with a message naming both; dsp_param_text turns it back for files and messages.
+double parse_dsp_param(const std::string& block, const std::string& name, const std::string& text);
+std::string dsp_param_text(const std::string& block, const std::string& name, double value);
+bool dsp_param_is_text(const std::string& block, const std::string& name);  // a choice: a string in TOML/JSON
+std::string dsp_param_help(const std::string& block, const std::string& name);
 
 // Checks block, version, parameter names and values. With samples_per_axis > 0 it also checks that the window
 // gives at least one frame (e.g. frame_length not longer than the window).

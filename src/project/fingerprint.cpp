@@ -4,6 +4,9 @@
 #include <charconv>
 #include <set>
 
+#include "core/number_text.h"
+#include "impulse/dsp_block.h"
+
 namespace kiln {
 namespace {
 
@@ -13,11 +16,7 @@ constexpr int kFingerprintVersion = 1;
 std::string shown(const nlohmann::json& v) {
   if (v.is_null()) return "(not set)";
   if (v.is_string()) return "\"" + v.get<std::string>() + "\"";
-  if (v.is_number_float()) {
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v.get<double>());
-    return std::string(buf, r.ptr);
-  }
+  if (v.is_number_float()) return number_text(v.get<double>());
   return v.dump();
 }
 
@@ -31,7 +30,14 @@ std::string label_list(const std::vector<std::string>& labels) {
 
 nlohmann::json model_fingerprint(const Impulse& imp, const std::vector<std::string>& labels) {
   nlohmann::json params = nlohmann::json::object();
-  for (const auto& [name, value] : imp.dsp.params) params[name] = value;
+  // As kiln.toml writes them, so a message reads filter-type "low", not 1.
+  for (const auto& [name, value] : imp.dsp.params) {
+    if (dsp_param_is_text(imp.dsp.block, name)) {
+      params[name] = dsp_param_text(imp.dsp.block, name, value);
+    } else {
+      params[name] = value;
+    }
+  }
   return {{"version", kFingerprintVersion},
           {"input",
            {{"frequency", imp.input.frequency},

@@ -12,7 +12,9 @@
 #include "core/error.h"
 #include "core/escape.h"
 #include "core/names.h"
+#include "core/number_text.h"
 #include "core/quote.h"
+#include "impulse/dsp_block.h"
 
 namespace kiln {
 namespace {
@@ -367,11 +369,25 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
   ds.finish({"test_ratio", "group_by", "group_separator"});
 
   TableReader dsp(subtable(root, "dsp", filename), "[dsp]", filename);
-  dsp.get("block", imp.dsp.block, {"mfe"});
+  dsp.get("block", imp.dsp.block, dsp_block_names());
   dsp.get("version", imp.dsp.version, {});
+  // Numbers, booleans, and strings for the parameters Edge Impulse writes as strings (filter-type = "low").
   for (auto& [key, node] : dsp.rest()) {
-    if (!node->is_number()) dsp.fail(*node, key, "must be a number");
-    imp.dsp.params[key] = number_value(*node);
+    std::string text;
+    if (node->is_number()) {
+      text = number_text(number_value(*node));
+    } else if (const auto* b = node->as_boolean()) {
+      text = b->get() ? "true" : "false";
+    } else if (const auto* str = node->as_string()) {
+      text = str->get();
+    } else {
+      dsp.fail(*node, key, "must be a number, true/false or a string");
+    }
+    try {
+      imp.dsp.params[key] = parse_dsp_param(imp.dsp.block, key, text);
+    } catch (const DspParamError& e) {
+      dsp.fail(*node, key, std::string("is not valid: ") + e.what());
+    }
   }
 
   TableReader learn(subtable(root, "learn", filename), "[learn]", filename);
@@ -432,13 +448,6 @@ std::vector<std::string> layer_keys(const std::string& type) {
 namespace kiln {
 namespace {
 
-// The shortest text that reads back as exactly v (0.1, not 0.10000000000000001).
-std::string number(double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
 // "key = value", then the comment starting in one column so a user can scan the file.
 void line(std::ostringstream& o, const std::string& key, const std::string& value,
           const char* comment = nullptr) {
@@ -461,7 +470,7 @@ void write_layer(std::ostringstream& o, const LayerSpec& l) {
     if (key == "depth_multiplier") o << "depth_multiplier = " << l.depth_multiplier << "\n";
     if (key == "padding") o << "padding = " << toml_string(l.padding) << "\n";
     if (key == "activation") o << "activation = " << toml_string(l.activation) << "\n";
-    if (key == "rate") o << "rate = " << number(l.rate) << "\n";
+    if (key == "rate") o << "rate = " << number_text(l.rate) << "\n";
     if (key == "shape") {
       o << "shape = [";
       for (size_t i = 0; i < l.shape.size(); ++i) o << (i ? ", " : "") << l.shape[i];
@@ -481,7 +490,7 @@ std::string impulse_to_toml(const Impulse& imp) {
   line(o, "name", toml_string(imp.name));
   o << "\n[input]\n";
   line(o, "type", toml_string(imp.input.type), "audio | timeseries");
-  line(o, "frequency", number(imp.input.frequency), "Hz; samples are resampled to this on `kiln add`");
+  line(o, "frequency", number_text(imp.input.frequency), "Hz; samples are resampled to this on `kiln add`");
   line(o, "axes", std::to_string(imp.input.axes), "values per time step (1 for audio)");
   line(o, "window_size_ms", std::to_string(imp.input.window_size_ms), "length of one classification window");
   line(o, "window_increase_ms", std::to_string(imp.input.window_increase_ms),
@@ -489,17 +498,22 @@ std::string impulse_to_toml(const Impulse& imp) {
   line(o, "zero_pad", imp.input.zero_pad ? "true" : "false",
        "pad samples shorter than a window with zeros (false: refuse them)");
   o << "\n[dataset]\n";
-  line(o, "test_ratio", number(imp.dataset.test_ratio),
+  line(o, "test_ratio", number_text(imp.dataset.test_ratio),
        "share of each label's samples `kiln add --category split` puts in the test set");
   line(o, "group_by", toml_string(imp.dataset.group_by),
        "none | folder | prefix: keep related samples in one split (docs/kiln-toml.md)");
   line(o, "group_separator", toml_string(imp.dataset.group_separator),
        "group_by = \"prefix\": the group is the file name up to this");
   o << "\n[dsp]\n";
-  line(o, "block", toml_string(imp.dsp.block), "processing block: mfe (Mel-filterbank energy)");
+  line(o, "block", toml_string(imp.dsp.block), "processing block (docs/kiln-toml.md lists them)");
   line(o, "version", toml_string(imp.dsp.version),
-       "implementation version; ei-4 = Edge Impulse processing-blocks MFE v4");
-  for (const auto& [k, v] : imp.dsp.params) line(o, k, number(v));
+       "implementation version; ei-4 = Edge Impulse processing-blocks version 4");
+  for (const auto& [k, v] : imp.dsp.params) {
+    const std::string text = dsp_param_text(imp.dsp.block, k, v);
+    const std::string help = dsp_param_help(imp.dsp.block, k);
+    line(o, k, dsp_param_is_text(imp.dsp.block, k) ? toml_string(text) : text,
+         help.empty() ? nullptr : help.c_str());
+  }
   o << "\n[learn]\n";
   line(o, "block", toml_string(imp.learn.block), "learning block: classifier (neural network)");
   if (imp.learn.layers.empty()) {
@@ -514,16 +528,16 @@ std::string impulse_to_toml(const Impulse& imp) {
   for (const auto& l : imp.learn.layers) write_layer(o, l);
   o << "\n[train]\n";
   line(o, "epochs", std::to_string(imp.train.epochs));
-  line(o, "learning_rate", number(imp.train.learning_rate), "Adam");
+  line(o, "learning_rate", number_text(imp.train.learning_rate), "Adam");
   line(o, "batch_size", std::to_string(imp.train.batch_size));
-  line(o, "validation_split", number(imp.train.validation_split),
+  line(o, "validation_split", number_text(imp.train.validation_split),
        "share of the training set held out to pick the best epoch");
   line(o, "seed", std::to_string(imp.train.seed), "same data + config + seed = identical model");
   line(o, "threads", std::to_string(imp.train.threads), "CPU threads for training");
   line(o, "class_weights", toml_string(imp.train.class_weights),
        "none | balanced (weight the loss so rare labels count as much as common ones)");
   o << "\n[test]\n";
-  line(o, "uncertain_threshold", number(imp.test.uncertain_threshold),
+  line(o, "uncertain_threshold", number_text(imp.test.uncertain_threshold),
        "windows whose top score is below this are counted as uncertain");
   return o.str();
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "core/number_text.h"
 #include "nn/tflite_reader.h"
 
 namespace kiln::tflite {
@@ -36,12 +37,6 @@ std::int64_t elements(const TensorSummary& t) {
   std::int64_t n = 1;
   for (std::int32_t d : t.shape) n *= d;
   return n;
-}
-
-std::string shortest(float v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
 }
 
 nlohmann::json tensor_json(const TensorSummary& t) {
@@ -137,7 +132,7 @@ std::string shape_text(const TensorSummary& t) {
 
 std::string quantization_text(const TensorSummary& t) {
   if (t.channels == 0) return "";
-  if (t.channels == 1) return "q(" + shortest(t.scales[0]) + ", " + std::to_string(t.zero_points[0]) + ")";
+  if (t.channels == 1) return "q(" + number_text(t.scales[0]) + ", " + std::to_string(t.zero_points[0]) + ")";
   return "per-channel (" + std::to_string(t.channels) + ")";
 }
 
