@@ -4,8 +4,9 @@
 // `kiln dsp` arguments through it, `kiln deploy` prints the struct's initializer through it, and the device
 // calls the run functions through it.
 //
-// Adding a block: sdk/dsp/<block>.h/.cpp (the algorithm), sdk/impulse/<block>_block.cpp (its entry: the
-// parameter table and the adapters below) and one line in block_table.cpp (docs/adding-a-block.md).
+// Adding a block: sdk/dsp/<block>.h/.cpp (the algorithm), sdk/impulse/<block>_block.h/.cpp (its entry
+// k<Block>Block: the parameter table and the adapters below) and one line in block_table.h/.cpp
+// (docs/adding-a-block.md). A deployed library compiles only its own block's entry.
 #ifndef KILN_IMPULSE_BLOCK_H
 #define KILN_IMPULSE_BLOCK_H
 
@@ -26,6 +27,14 @@ enum ParamKind {
   kParamBool,    // bool
   kParamChoice,  // int: index into `choices` (Edge Impulse writes these as strings, e.g. filter-type "low")
 };
+
+// Help texts are for the host (kiln.toml comments, `kiln dsp --help`); a device build leaves them out of
+// flash.
+#if defined(KILN_SDK_HOST)
+#define KILN_PARAM_HELP(text) text
+#else
+#define KILN_PARAM_HELP(text) 0
+#endif
 
 struct ParamSpec {
   const char* name;            // Edge Impulse's name, e.g. "frame_length" or "filter-cutoff"

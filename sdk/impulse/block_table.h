@@ -4,11 +4,10 @@
 #define KILN_IMPULSE_BLOCK_TABLE_H
 
 #include "impulse/block.h"
+#include "impulse/mfe_block.h"
 
 namespace kiln {
 namespace impulse {
-
-extern const BlockSpec kMfeBlock;
 
 // The entries, in the order `kiln dsp --help` lists them.
 const BlockSpec* const* all_blocks(int* count);

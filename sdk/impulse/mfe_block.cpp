@@ -2,23 +2,27 @@
 #include <stddef.h>
 
 #include "dsp/mfe.h"
-#include "impulse/block_table.h"
+#include "impulse/mfe_block.h"
 
 namespace kiln {
 namespace impulse {
 namespace {
 
 const ParamSpec kParams[] = {
-    {"frame_length", kParamReal, offsetof(dsp::MfeParams, frame_length), 0, 0, "frame length in seconds"},
+    {"frame_length", kParamReal, offsetof(dsp::MfeParams, frame_length), 0, 0,
+     KILN_PARAM_HELP("frame length in seconds")},
     {"frame_stride", kParamReal, offsetof(dsp::MfeParams, frame_stride), 0, 0,
-     "step between frames in seconds"},
-    {"num_filters", kParamInt, offsetof(dsp::MfeParams, num_filters), 0, 0, "mel bands (values per frame)"},
-    {"fft_length", kParamInt, offsetof(dsp::MfeParams, fft_length), 0, 0, "FFT points, a power of two"},
-    {"low_frequency", kParamReal, offsetof(dsp::MfeParams, low_frequency), 0, 0, "lowest band edge in Hz"},
+     KILN_PARAM_HELP("step between frames in seconds")},
+    {"num_filters", kParamInt, offsetof(dsp::MfeParams, num_filters), 0, 0,
+     KILN_PARAM_HELP("mel bands (values per frame)")},
+    {"fft_length", kParamInt, offsetof(dsp::MfeParams, fft_length), 0, 0,
+     KILN_PARAM_HELP("FFT points, a power of two")},
+    {"low_frequency", kParamReal, offsetof(dsp::MfeParams, low_frequency), 0, 0,
+     KILN_PARAM_HELP("lowest band edge in Hz")},
     {"high_frequency", kParamReal, offsetof(dsp::MfeParams, high_frequency), 0, 0,
-     "highest band edge in Hz, 0 = half the sampling frequency"},
+     KILN_PARAM_HELP("highest band edge in Hz, 0 = half the sampling frequency")},
     {"noise_floor_db", kParamReal, offsetof(dsp::MfeParams, noise_floor_db), 0, 0,
-     "dB below which everything is 0"},
+     KILN_PARAM_HELP("dB below which everything is 0")},
 };
 
 // MFE v1/v2's normalisation window, ignored by v4.

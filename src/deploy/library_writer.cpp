@@ -15,7 +15,6 @@
 #include "deploy/compiled_model.h"
 #include "deploy/output_dir.h"
 #include "deploy/resources.h"
-#include "dsp/mfe.h"
 #include "impulse/dsp_block.h"
 #include "impulse/windowing.h"
 #include "kiln/nn.h"
@@ -156,10 +155,10 @@ ModelPart compiled_part(const ImpulseExport& imp) {
   return part;
 }
 
-std::string metadata_header(const ImpulseExport& imp, Engine engine, const dsp::MfeParams& mfe,
-                            const dsp::MfeShape& shape, std::size_t signal_length, const nn::TensorInfo& in,
-                            const nn::TensorInfo& out, std::size_t output_count, std::size_t arena,
-                            std::size_t model_arena, std::size_t scratch_offset, std::size_t scratch_bytes) {
+std::string metadata_header(const ImpulseExport& imp, Engine engine, const DspShape& shape,
+                            std::size_t signal_length, const nn::TensorInfo& in, const nn::TensorInfo& out,
+                            std::size_t output_count, std::size_t arena, std::size_t model_arena,
+                            std::size_t scratch_offset, std::size_t scratch_bytes) {
   std::string h;
   auto def = [&](const std::string& name, const std::string& value, const std::string& comment = "") {
     h += "#define " + name + " " + value + (comment.empty() ? "" : "  /* " + comment + " */") + "\n";
@@ -184,13 +183,17 @@ std::string metadata_header(const ImpulseExport& imp, Engine engine, const dsp::
        " (Edge Impulse parameter names). */\n";
   def("KILN_DSP_BLOCK", c_string_literal(imp.dsp.block));
   def("KILN_DSP_VERSION", c_string_literal(imp.dsp.version));
-  def("KILN_MFE_FRAME_LENGTH", double_literal(mfe.frame_length), "s");
-  def("KILN_MFE_FRAME_STRIDE", double_literal(mfe.frame_stride), "s");
-  def("KILN_MFE_NUM_FILTERS", std::to_string(mfe.num_filters));
-  def("KILN_MFE_FFT_LENGTH", std::to_string(mfe.fft_length));
-  def("KILN_MFE_LOW_FREQUENCY", double_literal(mfe.low_frequency), "Hz");
-  def("KILN_MFE_HIGH_FREQUENCY", double_literal(mfe.high_frequency), "Hz, 0 = half the sample rate");
-  def("KILN_MFE_NOISE_FLOOR_DB", double_literal(mfe.noise_floor_db), "dB");
+  // The block's parameters in the order of its SDK table entry, which the glue writes into the block's
+  // struct.
+  const auto values = dsp_table_values(imp.dsp.block, imp.dsp.params);
+  def("KILN_DSP_PARAM_COUNT", std::to_string(values.size()));
+  def("KILN_DSP_PARAMS_BYTES", std::to_string(dsp_params_bytes(imp.dsp.block)),
+      "the block's parameter struct");
+  std::string list = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    list += (i ? ", " : "") + double_literal(values[i].second) + " /* " + c_comment(values[i].first) + " */";
+  }
+  def("KILN_DSP_PARAM_VALUES", values.empty() ? "{0}" : list + "}");
   def("KILN_FEATURE_FRAMES", std::to_string(shape.frames));
   def("KILN_FEATURE_VALUES", std::to_string(shape.values), "per frame");
   h += "\n/* The network's input and output tensors. */\n";
@@ -258,24 +261,12 @@ std::string library_readme(const ImpulseExport& imp, Format format, const Librar
 }  // namespace
 
 Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
-  if (imp.dsp.block != "mfe") {
-    throw Error("kiln.toml: kiln deploy supports the mfe block, not '" + imp.dsp.block + "'");
-  }
   // The DSP block and the features one window gives.
   const std::size_t window = ms_to_samples(imp.input.window_size_ms, imp.input.frequency);
-  const DspShape ds =
+  const DspShape shape =
       dsp_output_shape(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes, window);
-  dsp::MfeParams mfe;
-  mfe.sampling_frequency = imp.input.frequency;
-  mfe.frame_length = imp.dsp.params.at("frame_length");
-  mfe.frame_stride = imp.dsp.params.at("frame_stride");
-  mfe.num_filters = static_cast<int>(imp.dsp.params.at("num_filters"));
-  mfe.fft_length = static_cast<int>(imp.dsp.params.at("fft_length"));
-  mfe.low_frequency = imp.dsp.params.at("low_frequency");
-  mfe.high_frequency = imp.dsp.params.at("high_frequency");
-  mfe.noise_floor_db = imp.dsp.params.at("noise_floor_db");
-  const dsp::MfeShape shape = {ds.frames, ds.values};
-  const std::size_t scratch_bytes = align16(dsp::mfe_s8_scratch_bytes(mfe));
+  const std::size_t scratch_bytes = align16(
+      dsp_scratch_bytes(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes, window, true));
 
   // The model: one input holding the features, one output per label.
   nn::Model model;
@@ -288,7 +279,8 @@ Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
   nn::TensorInfo in{}, out{};
   nn::model_tensor_info(model, nn::model_input_tensor(model, 0), &in);
   nn::model_tensor_info(model, nn::model_output_tensor(model, 0), &out);
-  const std::size_t features = static_cast<std::size_t>(ds.frames) * static_cast<std::size_t>(ds.values);
+  const std::size_t features =
+      static_cast<std::size_t>(shape.frames) * static_cast<std::size_t>(shape.values);
   if (elements(in) != features) {
     throw Error(imp.model_file + ": the model's input has " + std::to_string(elements(in)) +
                 " values but the impulse gives " + std::to_string(features) + " features per window");
@@ -344,14 +336,16 @@ Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
 
   add(pub + "kiln_impulse.h", std::string(resource_text(templates, "kiln_impulse.h")));
   add(pub + "kiln_impulse_metadata.h",
-      metadata_header(imp, engine, mfe, shape, f.signal_length, in, out, f.output_count, arena,
-                      part.arena_bytes, scratch_offset, scratch_bytes));
-  add(priv + "kiln_impulse.cpp", std::string(resource_text(templates, "kiln_impulse.cpp")));
+      metadata_header(imp, engine, shape, f.signal_length, in, out, f.output_count, arena, part.arena_bytes,
+                      scratch_offset, scratch_bytes));
+  add(priv + "kiln_impulse.cpp", fill(resource_text(templates, "kiln_impulse.cpp"),
+                                      {{"@DSP_ENTRY_HEADER@", dsp_entry_header(imp.dsp.block)},
+                                       {"@DSP_ENTRY@", dsp_entry_symbol(imp.dsp.block)}}));
   add(priv + "kiln_model.h", std::string(resource_text(templates, "kiln_model.h")));
   for (auto& [path, text] : part.files) add(priv + path, text);
 
   std::vector<std::string> roots = part.sdk_roots;
-  roots.push_back("dsp/mfe.h");
+  roots.push_back(dsp_entry_header(imp.dsp.block));
   for (const std::string& p : sdk_closure(roots)) {
     if (p == "include/kiln/signal.h") {
       add(pub + "kiln/signal.h", std::string(resource_text(sdk, p)));

@@ -1,6 +1,7 @@
 #include "impulse/dsp_block.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -362,4 +363,50 @@ std::vector<float> run_dsp_block(const std::string& block, const std::string& ve
   if (status != dsp::kOk) fail(spec, status, resolved, f, frequency, samples);
   return out;
 }
+std::vector<std::pair<std::string, double>> dsp_table_values(const std::string& block,
+                                                             const std::map<std::string, double>& params) {
+  const impulse::BlockSpec& spec = find_block(block);
+  const Params resolved = resolve(spec, params);
+  std::vector<std::pair<std::string, double>> out;
+  for (int i = 0; i < spec.param_count; ++i)
+    out.emplace_back(spec.params[i].name, resolved.at(spec.params[i].name));
+  return out;
+}
+
+std::size_t dsp_params_bytes(const std::string& block) {
+  return find_block(block).params_bytes;
+}
+
+std::size_t dsp_scratch_bytes(const std::string& block, const std::map<std::string, double>& params,
+                              double frequency, int axes, std::size_t samples_per_axis, bool s8) {
+  const impulse::BlockSpec& spec = find_block(block);
+  const Params resolved = resolve(spec, params);
+  shape_of(spec, resolved, frequency, axes, samples_per_axis);
+  const Fields f = fields_of(spec, resolved);
+  return s8 ? spec.scratch_bytes_s8(f.get(), frequency, axes, samples_per_axis)
+            : spec.scratch_bytes(f.get(), frequency, axes, samples_per_axis);
+}
+
+// The convention of sdk/impulse: block "spectral-analysis" has its entry kSpectralAnalysisBlock in
+// impulse/spectral_analysis_block.h (tests/unit/dsp/test_dsp_block.cpp checks every entry keeps to it).
+std::string dsp_entry_header(const std::string& block) {
+  std::string file = find_block(block).name;
+  std::replace(file.begin(), file.end(), '-', '_');
+  return "impulse/" + file + "_block.h";
+}
+
+std::string dsp_entry_symbol(const std::string& block) {
+  std::string symbol = "k";
+  bool upper = true;
+  for (const char c : std::string(find_block(block).name)) {
+    if (c == '-' || c == '_') {
+      upper = true;
+      continue;
+    }
+    symbol += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return symbol + "Block";
+}
+
 }  // namespace kiln

@@ -63,4 +63,21 @@ std::vector<float> run_dsp_block(const std::string& block, const std::string& ve
                                  const std::map<std::string, double>& params, double frequency, int axes,
                                  std::span<const float> interleaved_input);
 
+// For code generation (kiln deploy): the block's resolved parameter values in the order of its SDK table
+// entry (sdk/impulse/<block>_block.cpp), each with its Edge Impulse name.
+std::vector<std::pair<std::string, double>> dsp_table_values(const std::string& block,
+                                                             const std::map<std::string, double>& params);
+
+// sizeof the block's parameter struct in the SDK (on this host: the generated code checks it on the device).
+std::size_t dsp_params_bytes(const std::string& block);
+
+// Scratch bytes the block needs for one window, for float output or (s8) straight into an int8 tensor.
+std::size_t dsp_scratch_bytes(const std::string& block, const std::map<std::string, double>& params,
+                              double frequency, int axes, std::size_t samples_per_axis, bool s8);
+
+// The SDK file that declares the block's table entry, and the entry's name ("impulse/mfe_block.h",
+// "kMfeBlock"): a deployed library includes this one entry only.
+std::string dsp_entry_header(const std::string& block);
+std::string dsp_entry_symbol(const std::string& block);
+
 }  // namespace kiln

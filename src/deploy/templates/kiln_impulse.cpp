@@ -1,11 +1,12 @@
 // kiln_impulse.cpp: runs the exported impulse. The DSP block writes its features straight into the network's
 // input tensor (quantized frame by frame for an int8 model), so no float feature buffer is ever allocated;
 // the DSP scratch lives in a part of the arena that the input tensor does not use (placed by `kiln deploy`).
+// The block is the SDK's table entry @DSP_ENTRY@ (sdk/impulse), the same code `kiln` runs on the host.
 #include "kiln_impulse.h"
 
 #include <string.h>
 
-#include "dsp/mfe.h"
+#include "@DSP_ENTRY_HEADER@"
 #include "kiln_model.h"
 
 #if defined(KILN_CLOCK_US)
@@ -22,6 +23,12 @@ namespace {
 // 16-byte aligned, as both engines require.
 alignas(16) uint8_t g_arena[KILN_ARENA_BYTES];
 bool g_ready = false;
+const kiln::impulse::BlockSpec& g_block = kiln::impulse::@DSP_ENTRY@;
+// The block's parameter struct, filled from KILN_DSP_PARAM_VALUES through the entry's table (no heap).
+union {
+  double align;
+  unsigned char bytes[KILN_DSP_PARAMS_BYTES];
+} g_params;
 int g_dsp_status = 0;  // the last kiln::dsp::Status, for kiln_status_message
 kiln_timing g_timing = {0, 0};
 
@@ -41,6 +48,14 @@ uint32_t now_us() {
 int ensure_ready() {
   if (g_ready) return KILN_OK;
   if (kiln_model_arena_bytes() > KILN_ARENA_BYTES || kiln_model_init(g_arena) != 0) return KILN_ERR_MODEL;
+  if (g_block.params_bytes > sizeof g_params.bytes || g_block.param_count != KILN_DSP_PARAM_COUNT) {
+    return KILN_ERR_DSP;  // the metadata was written for another SDK: a build mix-up
+  }
+  static const double kValues[] = KILN_DSP_PARAM_VALUES;
+  g_block.set_defaults(g_params.bytes);
+  for (int i = 0; i < g_block.param_count; ++i) {
+    kiln::impulse::set_param_value(g_block.params[i], g_params.bytes, kValues[i]);
+  }
   g_ready = true;
   return KILN_OK;
 }
@@ -55,24 +70,16 @@ extern "C" int kiln_run_dsp(const kiln_signal* signal) {
   const int ready = ensure_ready();
   if (ready != KILN_OK) return ready;
   const uint32_t start = now_us();
-  kiln::dsp::MfeParams params;
-  params.sampling_frequency = KILN_SAMPLE_RATE;
-  params.frame_length = KILN_MFE_FRAME_LENGTH;
-  params.frame_stride = KILN_MFE_FRAME_STRIDE;
-  params.num_filters = KILN_MFE_NUM_FILTERS;
-  params.fft_length = KILN_MFE_FFT_LENGTH;
-  params.low_frequency = KILN_MFE_LOW_FREQUENCY;
-  params.high_frequency = KILN_MFE_HIGH_FREQUENCY;
-  params.noise_floor_db = KILN_MFE_NOISE_FLOOR_DB;
   void* scratch = g_arena + KILN_DSP_SCRATCH_OFFSET;
 #if KILN_INPUT_INT8
-  const kiln::dsp::Status s = kiln::dsp::mfe_run_s8(
-      params, *signal, scratch, KILN_DSP_SCRATCH_BYTES, KILN_INPUT_SCALE, KILN_INPUT_ZERO_POINT,
-      static_cast<int8_t*>(kiln_model_input(g_arena)), KILN_INPUT_COUNT);
+  const kiln::dsp::Status s =
+      g_block.run_s8(g_params.bytes, KILN_SAMPLE_RATE, KILN_AXES, *signal, scratch, KILN_DSP_SCRATCH_BYTES,
+                     KILN_INPUT_SCALE, KILN_INPUT_ZERO_POINT, static_cast<int8_t*>(kiln_model_input(g_arena)),
+                     KILN_INPUT_COUNT);
 #else
   const kiln::dsp::Status s =
-      kiln::dsp::mfe_run(params, *signal, scratch, KILN_DSP_SCRATCH_BYTES,
-                         static_cast<float*>(kiln_model_input(g_arena)), KILN_INPUT_COUNT);
+      g_block.run(g_params.bytes, KILN_SAMPLE_RATE, KILN_AXES, *signal, scratch, KILN_DSP_SCRATCH_BYTES,
+                  static_cast<float*>(kiln_model_input(g_arena)), KILN_INPUT_COUNT);
 #endif
   g_timing.dsp_us = now_us() - start;
   g_dsp_status = s;
