@@ -3,7 +3,6 @@
 #include "dsp/spectral_analysis.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "dsp/fft.h"
@@ -31,9 +30,9 @@ const int kChunkFrames = 32;    // input samples per axis read per get_data call
 const int kChebyshevOrder = 8;  // decimation filter: cheby1(8, 0.05, 0.8 / r)
 const double kChebyshevRippleDb = 0.05;
 const double kChebyshevEdge = 0.8;
-const int kLowFrequencyRatio = 10;          // extra-low-freq decimates by 10
-const float kZeroPower = 1e-10f;            // the reference replaces exact zeros by 1e-10 before the log
-const int kHistogramMinWaveletLength = 32;  // the reference wants 32 * 2^level samples
+const int kLowFrequencyRatio = 10;     // extra-low-freq decimates by 10
+const float kZeroPower = 1e-10f;       // the reference replaces exact zeros by 1e-10 before the log
+const int kWaveletMinLengthUnit = 32;  // the reference wants 32 * 2^level samples
 
 bool finite(double x) {
   return x == x && x - x == 0.0;
@@ -353,7 +352,7 @@ Status check_length(const SpectralAnalysisParams& p, size_t samples_per_axis, in
   if (samples_per_axis > static_cast<size_t>(0x7fffffff) / static_cast<size_t>(axes)) return kSignalTooLong;
   const size_t decimated = decimated_length(samples_per_axis, p.input_decimation_ratio);
   if (p.analysis_type == kSpectralAnalysisWavelet) {
-    const double needed = kHistogramMinWaveletLength * ldexp(1.0, p.wavelet_level);
+    const double needed = kWaveletMinLengthUnit * ldexp(1.0, p.wavelet_level);
     if (needed > static_cast<double>(decimated)) return kBadWaveletLevel;
   } else if (p.extra_low_freq) {
     const size_t low = (decimated + kLowFrequencyRatio - 1) / kLowFrequencyRatio;
@@ -396,11 +395,65 @@ Status make_plan(const SpectralAnalysisParams& p, double fs, int axes, size_t sa
   return kOk;
 }
 
-// Python's str(round(x, 2)): correctly rounded to 2 decimals, then the shortest form ("29.3", "2.0").
-void format_hz(double x, char* buf, size_t size) {
-  snprintf(buf, size, "%.2f", x);
-  size_t len = strlen(buf);
-  while (len > 0 && buf[len - 1] == '0' && len >= 2 && buf[len - 2] != '.') buf[--len] = '\0';
+// A bounded string builder for the labels (no stdio: newlib-nano's printf has no %f unless linked in).
+struct Text {
+  char data[128];
+  size_t length;
+  bool overflow;
+};
+
+void append(Text* t, const char* s) {
+  for (; *s; ++s) {
+    if (t->length + 1 >= sizeof(t->data)) {
+      t->overflow = true;
+      return;
+    }
+    t->data[t->length++] = *s;
+  }
+  t->data[t->length] = '\0';
+}
+
+// Decimal digits of a non-negative integer below 2^63.
+void append_integer(Text* t, double value) {
+  char digits[24];
+  int n = 0;
+  do {
+    const double q = floor(value / 10.0);
+    digits[n++] = static_cast<char>('0' + static_cast<int>(value - q * 10.0));
+    value = q;
+  } while (value > 0.0 && n < 23);
+  char reversed[24];
+  for (int i = 0; i < n; ++i) reversed[i] = digits[n - 1 - i];
+  reversed[n] = '\0';
+  append(t, reversed);
+}
+
+// Python's str(round(x, 2)) for |x| < 1e13: x rounded to 2 decimals from its exact binary value, halves to
+// even (as CPython's round), printed in the shortest form ("29.3", "2.0", "1.95", "-0.0"). x*100 is formed
+// exactly as p + e (Veltkamp/Dekker product; 100 needs no split), so a value just below or above a half is
+// rounded the right way even when the double product lands on the half.
+void append_hz(Text* t, double x) {
+  if (x != x || !(fabs(x) < 1e13)) {
+    append(t, x != x ? "nan" : "inf");
+    return;
+  }
+  if (signbit(x)) append(t, "-");
+  const double a = fabs(x);
+  const double p = a * 100.0;
+  const double c = 134217729.0 * a;  // 2^27 + 1
+  const double a_hi = c - (c - a);
+  const double a_lo = a - a_hi;
+  const double e = (a_hi * 100.0 - p) + a_lo * 100.0;  // a*100 - p, exactly
+  double k = floor(p);
+  const double f = p - k;  // exact
+  if (f > 0.5 || (f == 0.5 && (e > 0.0 || (e == 0.0 && fmod(k, 2.0) != 0.0)))) k += 1.0;
+  // (When p is an integer the exact product is within half an ulp of it and rounds to it: k stays.)
+  const double whole = floor(k / 100.0);
+  const int cents = static_cast<int>(k - whole * 100.0);
+  append_integer(t, whole);
+  char decimals[4] = {'.', static_cast<char>('0' + cents / 10), static_cast<char>('0' + cents % 10), '\0'};
+  if (decimals[2] == '0') decimals[2] = '\0';  // "2.50" -> "2.5", "2.00" -> "2.0"
+  append(t, decimals);
 }
 
 const char* const kWaveletLabels[kSpectralWaveletFeatures] = {"entropy", "zcross", "mcross", "n5",      "n25",
@@ -625,16 +678,22 @@ Status spectral_analysis_label(const SpectralAnalysisParams& p, double fs, int i
   const int main = main_count(p, rate);
   const int low = low_frequency_count(p, rate);
   if (index < 0 || index >= main + low) return kBadFrameIndex;
-  char text[128];
+  Text text;
+  text.length = 0;
+  text.overflow = false;
+  text.data[0] = '\0';
   if (p.analysis_type == kSpectralAnalysisWavelet) {
-    snprintf(text, sizeof(text), "L%d-%s", index / kSpectralWaveletFeatures,
-             kWaveletLabels[index % kSpectralWaveletFeatures]);
+    append(&text, "L");
+    append_integer(&text, index / kSpectralWaveletFeatures);
+    append(&text, "-");
+    append(&text, kWaveletLabels[index % kSpectralWaveletFeatures]);
   } else {
     const bool is_low = index >= main;
     const int i = is_low ? index - main : index;
     const double at = is_low ? rate / kLowFrequencyRatio : rate;
     if (i < kSpectralFftStatistics) {
-      snprintf(text, sizeof(text), "%s%s", kFftLabels[i], is_low ? " LF" : "");
+      append(&text, kFftLabels[i]);
+      if (is_low) append(&text, " LF");
     } else {
       // numpy.fft.rfftfreq(n, 1/fs)[k] = k * (1 / (n * (1/fs))); the band is that +- half a bin. The
       // reference adds " LF" to the statistics' labels only, not to the band labels (their frequencies differ
@@ -642,15 +701,15 @@ Status spectral_analysis_label(const SpectralAnalysisParams& p, double fs, int i
       const int k = feature_bins(p, at).first + (i - kSpectralFftStatistics);
       const double spacing = 1.0 / (p.fft_length * (1.0 / at));
       const double centre = k * spacing;
-      char from[48], to[48];
-      format_hz(centre - spacing / 2.0, from, sizeof(from));
-      format_hz(centre + spacing / 2.0, to, sizeof(to));
-      snprintf(text, sizeof(text), "Spectral Power %s - %s Hz", from, to);
+      append(&text, "Spectral Power ");
+      append_hz(&text, centre - spacing / 2.0);
+      append(&text, " - ");
+      append_hz(&text, centre + spacing / 2.0);
+      append(&text, " Hz");
     }
   }
-  const size_t len = strlen(text);
-  if (len + 1 > buf_size) return kOutputTooSmall;
-  memcpy(buf, text, len + 1);
+  if (text.overflow || text.length + 1 > buf_size) return kOutputTooSmall;
+  memcpy(buf, text.data, text.length + 1);
   return kOk;
 }
 

@@ -58,6 +58,7 @@ struct SpectralComparison {
   double worst_ratio = 0;  // max |out - ref| / allowed: <= 1 passes
   int failures = 0;
   std::string first_failure;
+  std::string worst;  // label and axis of the value with the worst err/allowed
 };
 
 // Compares a whole output with the reference under spectral_allowed_error, labelling each value through
@@ -79,6 +80,9 @@ inline SpectralComparison compare_spectral(const dsp::SpectralAnalysisParams& p,
     const double allowed = spectral_allowed_error(labels[static_cast<std::size_t>(label)], ref[i], rms_ref);
     c.max_abs = std::max(c.max_abs, err);
     if (std::abs(ref[i]) > 1e-6) c.max_rel = std::max(c.max_rel, err / std::abs(ref[i]));
+    if (err / allowed > c.worst_ratio) {
+      c.worst = labels[static_cast<std::size_t>(label)] + " of axis " + std::to_string(axis);
+    }
     c.worst_ratio = std::max(c.worst_ratio, err / allowed);
     if (!(err <= allowed)) {
       if (c.failures++ == 0) {

@@ -61,8 +61,8 @@ TEST(DspSpectralGolden, EverySpectralCaseWithinTolerance) {
     ASSERT_EQ(static_cast<int>(out.size()), c.shape.at(0));
     const test::SpectralComparison r =
         test::compare_spectral(p, c.frequency, c.axes, out, c.expected_f64, c.labels);
-    std::printf("%-30s %3zu values  max abs %.3g  max rel %.3g  worst err/tolerance %.3g\n", c.id.c_str(),
-                out.size(), r.max_abs, r.max_rel, r.worst_ratio);
+    std::printf("%-30s %3zu values  max abs %.3g  max rel %.3g  worst err/tolerance %.3g (%s)\n",
+                c.id.c_str(), out.size(), r.max_abs, r.max_rel, r.worst_ratio, r.worst.c_str());
     EXPECT_EQ(r.failures, 0) << r.first_failure;
 
     ASSERT_EQ(dsp::spectral_analysis_label_count(p, c.frequency), static_cast<int>(c.labels.size()));
@@ -155,6 +155,32 @@ TEST(DspSpectral, ExtraLowFreqLayoutAndLabels) {
   EXPECT_EQ(index, main + 3);
   EXPECT_EQ(dsp::spectral_analysis_feature_label(p, fs, 2, 2 * (main + low), &axis, &index),
             dsp::kBadFrameIndex);
+}
+
+TEST(DspSpectral, BandLabelsRoundLikePython) {
+  // str(round(x, 2)): exact binary halves go to even (0.125 -> 0.12, 0.375 -> 0.38, 0.0625 -> 0.06), the
+  // shortest form is printed (2.6, not 2.60).
+  SpectralAnalysisParams p = dsp::spectral_analysis_default_params();
+  const struct {
+    double fs;
+    int fft;
+    const char* labels[3];
+  } cases[] = {{4, 16, {"0.12 - 0.38", "0.38 - 0.62", "0.62 - 0.88"}},
+               {2, 16, {"0.06 - 0.19", "0.19 - 0.31", "0.31 - 0.44"}},
+               {1000.0 / 3.0, 64, {"2.6 - 7.81", "7.81 - 13.02", "13.02 - 18.23"}}};
+  for (const auto& c : cases) {
+    p.fft_length = c.fft;
+    for (int k = 0; k < 3; ++k) {
+      char label[dsp::kSpectralMaxLabelLength];
+      ASSERT_EQ(dsp::spectral_analysis_label(p, c.fs, 5 + k, label, sizeof(label)), dsp::kOk);
+      EXPECT_EQ(std::string(label), std::string("Spectral Power ") + c.labels[k] + " Hz");
+    }
+  }
+  p.analysis_type = dsp::kSpectralAnalysisWavelet;
+  p.wavelet_level = 11;
+  char label[dsp::kSpectralMaxLabelLength];
+  ASSERT_EQ(dsp::spectral_analysis_label(p, 100, 14 * 11 + 13, label, sizeof(label)), dsp::kOk);
+  EXPECT_STREQ(label, "L11-kurtosis");
 }
 
 TEST(DspSpectral, DecimationRunsInStages) {

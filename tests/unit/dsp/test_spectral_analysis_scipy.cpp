@@ -69,8 +69,9 @@ TEST(DspSpectralScipy, EveryCaseWithinTolerance) {
                                          scratch.size(), out.data(), out.size()),
               dsp::kOk);
     const test::SpectralComparison r = test::compare_spectral(p, c.fs, c.axes, out, c.expected, c.labels);
-    std::printf("%-26s %3zu values  max abs %.3g  max rel %.3g  worst err/tolerance %.3g  scratch %zu B\n",
-                c.id, out.size(), r.max_abs, r.max_rel, r.worst_ratio, scratch.size());
+    std::printf(
+        "%-26s %3zu values  max abs %.3g  max rel %.3g  worst err/tolerance %.3g (%s)  scratch %zu B\n", c.id,
+        out.size(), r.max_abs, r.max_rel, r.worst_ratio, r.worst.c_str(), scratch.size());
     EXPECT_EQ(r.failures, 0) << r.first_failure;
 
     ASSERT_EQ(dsp::spectral_analysis_label_count(p, c.fs), static_cast<int>(c.labels.size()));
