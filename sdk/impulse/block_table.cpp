@@ -6,7 +6,7 @@ namespace kiln {
 namespace impulse {
 namespace {
 
-const BlockSpec* const kBlocks[] = {&kMfeBlock};
+const BlockSpec* const kBlocks[] = {&kMfeBlock, &kFlattenBlock, &kRawBlock};
 
 }  // namespace
 

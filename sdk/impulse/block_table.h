@@ -4,7 +4,9 @@
 #define KILN_IMPULSE_BLOCK_TABLE_H
 
 #include "impulse/block.h"
+#include "impulse/flatten_block.h"
 #include "impulse/mfe_block.h"
+#include "impulse/raw_block.h"
 
 namespace kiln {
 namespace impulse {
