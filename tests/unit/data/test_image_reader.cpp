@@ -533,5 +533,20 @@ TEST(ImageReader, DecodeFromMemoryNamesTheGivenName) {
   EXPECT_EQ(img.rgb, (std::vector<std::uint8_t>{9, 8, 7}));
 }
 
+// The fuzz target's committed seeds (tests/fuzz/seeds/image_reader, written by make_image_seeds) are valid
+// images of every variant, so fuzzing starts from inside each decoder.
+TEST(ImageReader, FuzzSeedsAreValidImages) {
+  const fs::path seeds = fs::path(KILN_SOURCE_DIR) / "tests" / "fuzz" / "seeds" / "image_reader";
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(seeds)) {
+    SCOPED_TRACE(entry.path().string());
+    const Image img = read_image_file(entry.path());
+    EXPECT_GE(img.width, 1);
+    EXPECT_EQ(img.rgb.size(), static_cast<std::size_t>(img.width) * img.height * 3);
+    ++count;
+  }
+  EXPECT_GE(count, 14);
+}
+
 }  // namespace
 }  // namespace kiln
