@@ -26,9 +26,10 @@
 namespace kiln {
 namespace dsp {
 
-enum SpectralFilterType { kSpectralFilterNone, kSpectralFilterLow, kSpectralFilterHigh };
+// Fixed underlying types: a host may hand over any int (a bad one is then a Status, not undefined behaviour).
+enum SpectralFilterType : int { kSpectralFilterNone, kSpectralFilterLow, kSpectralFilterHigh };
 
-enum SpectralAnalysisType { kSpectralAnalysisFft, kSpectralAnalysisWavelet };
+enum SpectralAnalysisType : int { kSpectralAnalysisFft, kSpectralAnalysisWavelet };
 
 // The parameters use Edge Impulse's names (in the comments) and units. The v1-only parameters
 // (spectral-peaks-count, spectral-peaks-threshold, spectral-power-edges) are not used by v4 and not here.

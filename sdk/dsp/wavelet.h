@@ -10,7 +10,7 @@
 namespace kiln {
 namespace dsp {
 
-enum Wavelet {
+enum Wavelet : int {
   kWaveletHaar,
   kWaveletDb1,
   kWaveletDb2,

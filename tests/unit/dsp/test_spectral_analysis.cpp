@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -392,6 +393,58 @@ TEST(DspSpectral, MinimalAndDegenerateSignals) {
   ASSERT_EQ(w.size(), 14u);
   for (float v : w) EXPECT_EQ(v, 0.0f);
   run(p, 100, 1, std::vector<float>(31, 0.0f), dsp::kBadWaveletLevel);
+}
+
+TEST(DspSpectral, ManyConfigurationsStayInsideTheirMemory) {
+  // Valid parameter sets of every kind on random lengths: the run succeeds with exactly the scratch the query
+  // gives, writes exactly shape.values outputs, touches nothing past either block (canaries), and every
+  // feature is finite.
+  std::mt19937 rng(1234);
+  const int ratios[] = {1, 3, 10, 30, 100, 1000};
+  const int ffts[] = {2, 4, 16, 64, 256, 1024};
+  int runs = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    SpectralAnalysisParams p = dsp::spectral_analysis_default_params();
+    const int axes = 1 + static_cast<int>(rng() % 3);
+    const double fs = 10.0 + static_cast<double>(rng() % 20000);
+    p.input_decimation_ratio = ratios[rng() % 6];
+    p.filter_type = static_cast<dsp::SpectralFilterType>(rng() % 3);
+    p.filter_order = 2 * static_cast<int>(rng() % 5);
+    p.filter_cutoff = (0.05 + 0.8 * (rng() % 1000) / 1000.0) * fs / 2 / p.input_decimation_ratio;
+    p.analysis_type = static_cast<dsp::SpectralAnalysisType>(rng() % 2);
+    p.fft_length = ffts[rng() % 6];
+    p.do_log = rng() % 2;
+    p.do_fft_overlap = rng() % 2;
+    p.extra_low_freq = rng() % 2;
+    p.wavelet = static_cast<dsp::Wavelet>(rng() % dsp::kWaveletCount);
+    p.wavelet_level = static_cast<int>(rng() % 4);
+    p.scale_axes = 0.5 + (rng() % 100) / 10.0;
+    const std::size_t samples = 1 + rng() % 5000;
+    dsp::FeatureShape shape{};
+    if (dsp::spectral_analysis_output_shape(p, fs, axes, samples, &shape) != dsp::kOk) continue;
+    std::vector<float> x(samples * static_cast<std::size_t>(axes));
+    for (float& v : x) v = static_cast<float>(static_cast<int>(rng() % 2001) - 1000) / 100.0f;
+    const std::size_t need = dsp::spectral_analysis_scratch_bytes(p, fs, axes, samples);
+    ASSERT_GT(need, 0u);
+    const std::size_t guard = 64;
+    std::vector<unsigned char> scratch(need + guard, 0xA5);
+    std::vector<float> out(static_cast<std::size_t>(shape.values) + guard, 12345.0f);
+    kiln_float_array array = {x.data(), x.size()};
+    ASSERT_EQ(dsp::spectral_analysis_run(p, fs, axes, kiln_signal_from_array(&array), scratch.data(), need,
+                                         out.data(), static_cast<std::size_t>(shape.values)),
+              dsp::kOk)
+        << "trial " << trial;
+    for (std::size_t i = need; i < scratch.size(); ++i) ASSERT_EQ(scratch[i], 0xA5) << "trial " << trial;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (i < static_cast<std::size_t>(shape.values)) {
+        ASSERT_TRUE(std::isfinite(out[i])) << "trial " << trial << " value " << i;
+      } else {
+        ASSERT_EQ(out[i], 12345.0f) << "trial " << trial;
+      }
+    }
+    ++runs;
+  }
+  EXPECT_GT(runs, 100);
 }
 
 TEST(DspSpectral, Int8VariantQuantizesEachFeature) {
