@@ -470,6 +470,10 @@ TEST(ImageReaderErrors, HugeOrEmptyDimensionsAreRefusedFromTheHeader) {
   put32be(png, 29, crc32(png, 12, 29));
   write_text(dir / "area.png", png);
   expect_error(dir / "area.png", "9000 x 9000 pixels, more than");
+  put32be(png, 16, 0);
+  put32be(png, 29, crc32(png, 12, 29));
+  write_text(dir / "zero.png", png);
+  expect_error(dir / "zero.png", "corrupt or truncated PNG image (libpng: Invalid IHDR data)");
 
   std::string jpg = jpeg_bytes(8, 8, 3, JCS_RGB, pattern(8, 8));
   const std::size_t sof = jpg.find("\xFF\xC0");
@@ -481,6 +485,10 @@ TEST(ImageReaderErrors, HugeOrEmptyDimensionsAreRefusedFromTheHeader) {
   jpg[sof + 8] = static_cast<char>(0xE8);
   write_text(dir / "huge.jpg", jpg);
   expect_error(dir / "huge.jpg", "65000 x 65000 pixels, more than");
+  jpg[sof + 5] = 0;
+  jpg[sof + 6] = 0;  // height 0: libjpeg refuses it itself
+  write_text(dir / "zero.jpg", jpg);
+  expect_error(dir / "zero.jpg", "corrupt or truncated JPEG image (libjpeg: ");
 
   BmpSpec b{5, 3, 24, pattern(5, 3)};
   std::string bmp = bmp_bytes(b);
