@@ -227,7 +227,7 @@ TEST(DspCli, BadInputFailsCleanly) {
   expect_failure(dsp({"--param", "fft_length=300", good, o}), {"fft_length must be a power of two", "300"},
                  dir, out);
   expect_failure(dsp({"--param", "fft_length", good, o}), {"--param 'fft_length'", "NAME=VALUE"}, dir, out);
-  expect_failure(dsp({"--param", "fft_length=big", good, o}), {"fft_length", "'big' is not a number"}, dir,
+  expect_failure(dsp({"--param", "fft_length=big", good, o}), {"fft_length", "must be a number (got 'big')"}, dir,
                  out);
   expect_failure(dsp({"--param", "frame_length=2", good, o}), {"frame_length", "longer than the window"}, dir,
                  out);
