@@ -1,7 +1,7 @@
 // The adapters every table entry needs, for a block that keeps the contract of sdk/dsp (functions taking
 // (const Params&, sampling_frequency, axes, ...)): each casts the entry's `const void*` back to the block's
 // struct and calls the block. An entry is then its parameter table plus
-//   typedef BlockAdapter<FlattenParams, flatten_validate, ...> A;
+//   typedef BlockAdapter<FlattenParams, flatten_default_params, flatten_validate, ...> A;
 // and A::validate etc. in its BlockSpec.
 #ifndef KILN_IMPULSE_BLOCK_ADAPTER_H
 #define KILN_IMPULSE_BLOCK_ADAPTER_H
@@ -20,6 +20,7 @@ template <typename P, P (*Defaults)(), dsp::Status (*Validate)(const P&, double,
           dsp::Status (*Shape)(const P&, double, int, size_t, dsp::FeatureShape*),
           size_t (*Scratch)(const P&, double, int, size_t),
           dsp::Status (*Run)(const P&, double, int, const kiln_signal&, void*, size_t, float*, size_t),
+          size_t (*ScratchS8)(const P&, double, int, size_t),
           dsp::Status (*RunS8)(const P&, double, int, const kiln_signal&, void*, size_t, float, int32_t,
                                int8_t*, size_t)>
 struct BlockAdapter {
@@ -39,6 +40,9 @@ struct BlockAdapter {
   static dsp::Status run(const void* params, double frequency, int axes, const kiln_signal& signal,
                          void* scratch, size_t bytes, float* out, size_t capacity) {
     return Run(of(params), frequency, axes, signal, scratch, bytes, out, capacity);
+  }
+  static size_t scratch_bytes_s8(const void* params, double frequency, int axes, size_t samples) {
+    return ScratchS8(of(params), frequency, axes, samples);
   }
   static dsp::Status run_s8(const void* params, double frequency, int axes, const kiln_signal& signal,
                             void* scratch, size_t bytes, float scale, int32_t zero_point, int8_t* out,

@@ -6,7 +6,7 @@ namespace kiln {
 namespace impulse {
 namespace {
 
-const BlockSpec* const kBlocks[] = {&kMfeBlock, &kFlattenBlock, &kRawBlock};
+const BlockSpec* const kBlocks[] = {&kMfeBlock, &kMfccBlock, &kSpectrogramBlock, &kFlattenBlock, &kRawBlock};
 
 }  // namespace
 

@@ -5,8 +5,10 @@
 
 #include "impulse/block.h"
 #include "impulse/flatten_block.h"
+#include "impulse/mfcc_block.h"
 #include "impulse/mfe_block.h"
 #include "impulse/raw_block.h"
+#include "impulse/spectrogram_block.h"
 
 namespace kiln {
 namespace impulse {

@@ -25,7 +25,7 @@ const ParamSpec kParams[] = {
 
 typedef BlockAdapter<FlattenParams, dsp::flatten_default_params, dsp::flatten_validate,
                      dsp::flatten_output_shape, dsp::flatten_scratch_bytes, dsp::flatten_run,
-                     dsp::flatten_run_s8>
+                     dsp::flatten_scratch_bytes, dsp::flatten_run_s8>
     A;
 
 const char* status_param(dsp::Status status) {
@@ -46,7 +46,7 @@ const BlockSpec kFlattenBlock = {"flatten",
                                  A::output_shape,
                                  A::scratch_bytes,
                                  A::run,
-                                 A::scratch_bytes,
+                                 A::scratch_bytes_s8,
                                  A::run_s8,
                                  status_param};
 

@@ -15,7 +15,7 @@ const ParamSpec kParams[] = {
 };
 
 typedef BlockAdapter<RawParams, dsp::raw_default_params, dsp::raw_validate, dsp::raw_output_shape,
-                     dsp::raw_scratch_bytes, dsp::raw_run, dsp::raw_run_s8>
+                     dsp::raw_scratch_bytes, dsp::raw_run, dsp::raw_scratch_bytes, dsp::raw_run_s8>
     A;
 
 const char* status_param(dsp::Status status) {
@@ -36,7 +36,7 @@ const BlockSpec kRawBlock = {"raw",
                              A::output_shape,
                              A::scratch_bytes,
                              A::run,
-                             A::scratch_bytes,
+                             A::scratch_bytes_s8,
                              A::run_s8,
                              status_param};
 
