@@ -176,6 +176,8 @@ struct Plan {
   int low_section_count;
   SosSectionF32 butter[kIirMaxSections];
   int butter_count;
+  double butter_zi[2 * kIirMaxSections];  // steady state of the float32 Butterworth for a unit input
+  double decimation_gain;                 // DC gain of all decimation stages (the reference's float64 design)
   WaveletFilters wavelet;
   size_t samples;    // per axis, as read
   size_t decimated;  // per axis after the input decimation
@@ -184,10 +186,11 @@ struct Plan {
   int low_features;
 };
 
-bool design_chebyshev(int factor, SosSectionF32* sections, double* zi, int* count) {
+bool design_chebyshev(int factor, SosSectionF32* sections, double* zi, int* count, double* dc_gain = 0) {
   SosSection s[kIirMaxSections];
   const int n = chebyshev1_lowpass_design(kChebyshevOrder, kChebyshevRippleDb, kChebyshevEdge / factor, s);
   if (n == 0) return false;
+  if (dc_gain) *dc_gain = sos_magnitude(s, n, 0.0);
   sos_steady_state(s, n, zi);
   sos_to_f32(s, n, sections);
   *count = n;
@@ -241,20 +244,34 @@ struct Buffers {
 };
 
 // Reads axis `a`, scales it and runs it through the decimation stages into b.axis; returns its length.
+//
+// With decimation the reference filters in float64, so a large offset (gravity on an accelerometer axis:
+// 9.81 with variations of 0.01) would cost the float32 cascade its precision. The stages are linear and
+// start in the steady state of their first input, so filtering x - c instead of x gives exactly the output
+// minus G*c (G the stages' DC gain): the first scaled sample is taken as c and returned in *offset, the
+// stages then start from rest and only carry the variations. The caller accounts for G*c (see
+// finish_axis). Without decimation nothing is subtracted (*offset = 0): the reference's own Butterworth runs
+// in float32 on the raw values, and the same operations give the same values.
 Status read_axis(const Plan& plan, const SpectralAnalysisParams& p, int axes, int a,
-                 const kiln_signal& signal, const Buffers& b, size_t* length) {
+                 const kiln_signal& signal, const Buffers& b, size_t* length, float* offset) {
   float state[3][2 * kIirMaxSections];
   int phase[3] = {0, 0, 0};
   bool started[3] = {false, false, false};
   const float scale = static_cast<float>(p.scale_axes);
   const size_t stride = static_cast<size_t>(axes);
   size_t written = 0;
+  float c = 0.0f;
   for (size_t start = 0; start < plan.samples; start += kChunkFrames) {
     const size_t frames = plan.samples - start < static_cast<size_t>(kChunkFrames)
                               ? plan.samples - start
                               : static_cast<size_t>(kChunkFrames);
     if (signal.get_data(signal.ctx, start * stride, frames * stride, b.chunk) != 0) return kSignalReadFailed;
     for (size_t i = 0; i < frames; ++i) b.work[i] = b.chunk[i * stride + static_cast<size_t>(a)] * scale;
+    if (plan.stages > 0) {
+      if (start == 0) c = b.work[0];
+      if (!(c - c == 0.0f)) c = 0.0f;  // a non-finite first sample: nothing to gain, keep the plain path
+      for (size_t i = 0; i < frames; ++i) b.work[i] -= c;
+    }
     size_t n = frames;
     for (int s = 0; s < plan.stages && n > 0; ++s) {
       if (!started[s]) {
@@ -277,12 +294,58 @@ Status read_axis(const Plan& plan, const SpectralAnalysisParams& p, int axes, in
     for (size_t i = 0; i < n; ++i) b.axis[written++] = b.work[i];
   }
   *length = written;
+  *offset = c;
   return kOk;
 }
 
 void remove_mean(float* x, size_t n) {
   const float mean = stats_mean(x, n);
   for (size_t i = 0; i < n; ++i) x[i] -= mean;
+}
+
+// Mean of the float32 Butterworth's zero-input response from its unit steady state, r(t), t < n; and
+// when `x` is given, x[t] -= scale * (r(t) - mean). b.work is the buffer.
+float butterworth_rest_response(const Plan& plan, const Buffers& b, size_t n, float* x, float scale,
+                                float mean) {
+  float z[2 * kIirMaxSections];
+  for (int k = 0; k < 2 * plan.butter_count; ++k) z[k] = static_cast<float>(plan.butter_zi[k]);
+  float sum = 0.0f;
+  float compensation = 0.0f;  // Kahan: r(t) is summed in order, not pairwise
+  for (size_t start = 0; start < n; start += kChunkFrames) {
+    const size_t len =
+        n - start < static_cast<size_t>(kChunkFrames) ? n - start : static_cast<size_t>(kChunkFrames);
+    for (size_t i = 0; i < len; ++i) b.work[i] = 0.0f;
+    sos_filter_f32(plan.butter, plan.butter_count, z, b.work, len);
+    for (size_t i = 0; i < len; ++i) {
+      if (x) {
+        x[start + i] -= scale * (b.work[i] - mean);
+      } else {
+        const float y = b.work[i] - compensation;
+        const float t = sum + y;
+        compensation = (t - sum) - y;
+        sum = t;
+      }
+    }
+  }
+  return n == 0 ? 0.0f : sum / static_cast<float>(n);
+}
+
+// After read_axis: the Butterworth, then the mean removed. When read_axis took an offset c off, the
+// decimated signal is y' = y - G*c. Without a Butterworth the mean removal takes G*c away anyway. With one
+// (zero initial state), filtering y' instead of y misses G*c times the filter's step response s(t) =
+// G_b - r(t), r the response from its unit steady state with no input; after the mean removal that is
+// -G*c*(r(t) - mean(r)), which is added back. Every term is small, so float32 keeps its precision.
+void finish_axis(const Plan& plan, const Buffers& b, size_t n, float offset) {
+  if (plan.butter_count > 0) {
+    float z[2 * kIirMaxSections] = {0.0f};
+    sos_filter_f32(plan.butter, plan.butter_count, z, b.axis, n);
+  }
+  remove_mean(b.axis, n);
+  if (plan.butter_count > 0 && offset != 0.0f) {
+    const float gc = static_cast<float>(plan.decimation_gain * static_cast<double>(offset));
+    const float mean_r = butterworth_rest_response(plan, b, n, 0, 0.0f, 0.0f);
+    butterworth_rest_response(plan, b, n, b.axis, gc, mean_r);
+  }
 }
 
 // RMS, skewness, kurtosis, spectral skewness and kurtosis, then the feature bins of the max-hold spectrum.
@@ -371,10 +434,13 @@ Status make_plan(const SpectralAnalysisParams& p, double fs, int axes, size_t sa
   plan->decimated = decimated_length(samples, p.input_decimation_ratio);
   plan->fs = decimated_rate(fs, p.input_decimation_ratio);
   plan->stages = decimation_stages(p.input_decimation_ratio, plan->factors);
+  plan->decimation_gain = 1.0;
   for (int s = 0; s < plan->stages; ++s) {
+    double gain = 1.0;
     if (!design_chebyshev(plan->factors[s], plan->stage_sections[s], plan->stage_zi[s],
-                          &plan->stage_section_count))
+                          &plan->stage_section_count, &gain))
       return kBadDecimationRatio;
+    plan->decimation_gain *= gain;
   }
   if (p.analysis_type == kSpectralAnalysisFft && p.extra_low_freq &&
       !design_chebyshev(kLowFrequencyRatio, plan->low_sections, plan->low_zi, &plan->low_section_count)) {
@@ -388,6 +454,16 @@ Status make_plan(const SpectralAnalysisParams& p, double fs, int axes, size_t sa
     if (n == 0) return kBadFilterCutoff;
     sos_to_f32(s, n, plan->butter);
     plan->butter_count = n;
+    // The steady state of the filter as it runs (float32 coefficients), for finish_axis.
+    SosSection rounded[kIirMaxSections];
+    for (int i = 0; i < n; ++i) {
+      rounded[i].b0 = plan->butter[i].b0;
+      rounded[i].b1 = plan->butter[i].b1;
+      rounded[i].b2 = plan->butter[i].b2;
+      rounded[i].a1 = plan->butter[i].a1;
+      rounded[i].a2 = plan->butter[i].a2;
+    }
+    sos_steady_state(rounded, n, plan->butter_zi);
   }
   if (p.analysis_type == kSpectralAnalysisWavelet) wavelet_filters(p.wavelet, &plan->wavelet);
   plan->main_features = main_count(p, plan->fs);
@@ -584,13 +660,10 @@ Status spectral_analysis_run(const SpectralAnalysisParams& p, double fs, int axe
 
   for (int a = 0; a < axes; ++a) {
     size_t n = 0;
-    status = read_axis(plan, p, axes, a, signal, b, &n);
+    float offset = 0.0f;
+    status = read_axis(plan, p, axes, a, signal, b, &n, &offset);
     if (status != kOk) return status;
-    if (plan.butter_count > 0) {
-      float z[2 * kIirMaxSections] = {0.0f};
-      sos_filter_f32(plan.butter, plan.butter_count, z, b.axis, n);
-    }
-    remove_mean(b.axis, n);
+    finish_axis(plan, b, n, offset);
     float* main_out = out + static_cast<size_t>(a) * static_cast<size_t>(plan.main_features);
     if (p.analysis_type == kSpectralAnalysisFft) {
       fft_features(p, b, b.axis, n, plan.fs, main_out);

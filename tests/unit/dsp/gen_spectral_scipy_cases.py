@@ -91,14 +91,15 @@ def features(x, fs0, axes, p):
                 low += f
     return np.array(main + low, dtype=np.float64), labels + low_labels
 
-def make_signal(seed, n, axes, periods, amplitudes, offsets):
-    # value[t][a] = (triangle(t, P_a, A_a) + offset_a + noise) / 256 with an LCG for the noise; all integer.
+def make_signal(seed, n, axes, periods, amplitudes, offsets, noise_range):
+    # value[t][a] = (triangle(t, P_a, A_a) + offset_a + noise) / 256 with an LCG for the noise in
+    # [-noise_range, noise_range]; all integer.
     state = seed
     out = np.zeros((n, axes), dtype=np.float32)
     for t in range(n):
         for a in range(axes):
             state = (state * 1103515245 + 12345) % 2147483648
-            noise = (state >> 8) % 201 - 100
+            noise = (state >> 8) % (2 * noise_range + 1) - noise_range
             P, A = periods[a], amplitudes[a]
             tri = (abs(2 * (t % P) - P) * 2 * A) // P - A
             out[t, a] = np.float32(tri + offsets[a] + noise) / np.float32(256)
@@ -138,6 +139,16 @@ CASES = [
       'filter-cutoff': 4, 'filter-order': 4}),
     ('wavelet_db4_l4_decim3', 300, 3000, 23, [60, 210], [400, 300], [0, 2512],
      {'analysis-type': 'Wavelet', 'wavelet': 'db4', 'wavelet-level': 4, 'input-decimation-ratio': '3'}),
+    # Gravity-like axes: a large offset with small variations (the float32 pipeline's hardest case).
+    ('gravity_decim10_low', 1000, 4000, 25, [300, 70, 1000], [3, 2, 5], [2512, -2512, 2512],
+     {'input-decimation-ratio': '10', 'filter-type': 'low', 'filter-cutoff': 10, 'filter-order': 8,
+      'fft-length': 32, 'extra-low-freq': True, 'noise': 4}),
+    ('gravity_high_elf', 100, 3000, 26, [50, 170], [4, 2], [2512, 2512],
+     {'filter-type': 'high', 'filter-cutoff': 0.5, 'filter-order': 8, 'fft-length': 64, 'extra-low-freq': True,
+      'noise': 3}),
+    ('gravity_wavelet_decim3', 300, 3000, 27, [300, 70], [3, 2], [2512, 2560],
+     {'input-decimation-ratio': '3', 'analysis-type': 'Wavelet', 'wavelet': 'db6', 'wavelet-level': 3,
+      'noise': 2}),
     ('wavelet_sym5_l0', 100, 64, 24, [16, 9], [400, 300], [0, 0],
      {'analysis-type': 'Wavelet', 'wavelet': 'sym5', 'wavelet-level': 0}),
 ]
@@ -160,10 +171,11 @@ def main():
     for (cid, fs, n, seed, periods, amps, offsets, changes) in CASES:
         p = dict(DEFAULT)
         p.update(changes)
+        noise_range = p.pop('noise', 100)
         axes = len(periods)
-        x = make_signal(seed, n, axes, periods, amps, offsets)
+        x = make_signal(seed, n, axes, periods, amps, offsets, noise_range)
         f, labels = features(x, fs, axes, p)
-        print('{"%s", %r, %d, %d, %d, {%s}, {%s}, {%s},' % (cid, float(fs), n, axes, seed,
+        print('{"%s", %r, %d, %d, %d, %d, {%s}, {%s}, {%s},' % (cid, float(fs), n, axes, seed, noise_range,
               ', '.join(map(str, periods)), ', '.join(map(str, amps)), ', '.join(map(str, offsets))))
         print('  R"(%s)",' % json.dumps(p))
         print('  {%s},' % ', '.join(cpp_double(v) for v in f))

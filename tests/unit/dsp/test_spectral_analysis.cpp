@@ -185,8 +185,8 @@ TEST(DspSpectral, BandLabelsRoundLikePython) {
 }
 
 TEST(DspSpectral, DecimationRunsInStages) {
-  // Ratio 30 is a decimation by 3 then by 10: running the block with ratio 30 equals running it with ratio 10
-  // on the signal already decimated by 3 with the SDK's own Chebyshev stage (float32, zi * x[0]).
+  // Ratio 30 is a decimation by 3 then by 10: running the block with ratio 30 gives what running it with
+  // ratio 10 on the signal already decimated by 3 (the SDK's own Chebyshev stage, float32, zi * x[0]) gives.
   const double fs = 3000;
   const std::size_t n = 6000;
   std::vector<float> x(n);
@@ -213,7 +213,10 @@ TEST(DspSpectral, DecimationRunsInStages) {
   p.input_decimation_ratio = 10;
   const std::vector<float> second = run(p, fs / 3, 1, by3);
   ASSERT_EQ(staged.size(), second.size());
-  for (std::size_t i = 0; i < staged.size(); ++i) EXPECT_EQ(staged[i], second[i]) << i;
+  // (Not bit for bit: the block takes the first sample off before its stages, which is exact in arithmetic
+  // but rounds differently.) A stage order 10 then 3, or one stage, would differ by far more.
+  for (std::size_t i = 0; i < staged.size(); ++i)
+    EXPECT_NEAR(staged[i], second[i], 1e-5 + 1e-4 * std::abs(second[i])) << i;
   // 7 Hz at fs 100 with FFT 64: the peak is bin round(7 * 64 / 100) = 4 (feature 5 + 3).
   int peak = 0;
   for (int k = 1; k < 32; ++k) peak = staged[5 + k] > staged[5 + peak] ? k : peak;

@@ -24,6 +24,7 @@ struct ScipyCase {
   int samples;
   int axes;
   unsigned seed;
+  int noise_range;  // LCG noise in [-noise_range, noise_range]
   std::vector<int> periods, amplitudes, offsets;
   const char* params;
   std::vector<double> expected;
@@ -35,14 +36,16 @@ const ScipyCase kCases[] = {
 #include "spectral_scipy_cases.inc"
 };
 
-// The generator's signal: (triangle(t, P, A) + offset + noise) / 256, LCG noise in [-100, 100], all exact.
+// The generator's signal: (triangle(t, P, A) + offset + noise) / 256, LCG noise, all exact.
 std::vector<float> make_signal(const ScipyCase& c) {
   std::vector<float> x(static_cast<std::size_t>(c.samples) * static_cast<std::size_t>(c.axes));
   unsigned long long state = c.seed;
   for (int t = 0; t < c.samples; ++t) {
     for (int a = 0; a < c.axes; ++a) {
       state = (state * 1103515245ULL + 12345ULL) % 2147483648ULL;
-      const long long noise = static_cast<long long>((state >> 8) % 201) - 100;
+      const long long range = c.noise_range;
+      const long long noise =
+          static_cast<long long>((state >> 8) % static_cast<unsigned long long>(2 * range + 1)) - range;
       const long long period = c.periods[a], amplitude = c.amplitudes[a];
       const long long tri = (std::llabs(2 * (t % period) - period) * 2 * amplitude) / period - amplitude;
       x[static_cast<std::size_t>(t) * c.axes + a] = static_cast<float>(tri + c.offsets[a] + noise) / 256.0f;
