@@ -149,6 +149,12 @@ CASES = [
     ('gravity_wavelet_decim3', 300, 3000, 27, [300, 70], [3, 2], [2512, 2560],
      {'input-decimation-ratio': '3', 'analysis-type': 'Wavelet', 'wavelet': 'db6', 'wavelet-level': 3,
       'noise': 2}),
+    # Without decimation the reference's Butterworth runs in float32 on the raw values, as ours does.
+    ('gravity_nodecim_low_wavelet', 100, 1000, 28, [50, 170], [4, 2], [2512, -2560],
+     {'filter-type': 'low', 'filter-cutoff': 10, 'filter-order': 4, 'analysis-type': 'Wavelet', 'wavelet': 'db4',
+      'wavelet-level': 2, 'noise': 2}),
+    ('gravity_nodecim_high_fft', 100, 1000, 29, [50, 170], [4, 2], [2512, -2560],
+     {'filter-type': 'high', 'filter-cutoff': 2, 'filter-order': 6, 'fft-length': 128, 'noise': 2}),
     ('wavelet_sym5_l0', 100, 64, 24, [16, 9], [400, 300], [0, 0],
      {'analysis-type': 'Wavelet', 'wavelet': 'sym5', 'wavelet-level': 0}),
 ]
