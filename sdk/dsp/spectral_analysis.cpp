@@ -18,7 +18,10 @@
 // coefficients (transposed direct form II, as scipy's sosfilt), sums are pairwise as numpy's, and the higher
 // moments are taken of deviations scaled by the largest one. Filter design, bin limits and label frequencies
 // are computed in double once per run, exactly as the reference computes them, because they decide integers
-// (which bins are features) and coefficients that must round to the reference's float32 values.
+// (which bins are features) and coefficients that must round to the reference's float32 values. Where the
+// reference is float64 (after a decimation) a large offset would make float32 lose the small variations
+// riding on it, so the decimation runs on the signal minus its first sample (see read_axis and finish_axis);
+// without decimation the reference itself is float32 and the same operations are done on the raw values.
 // tests/unit/dsp/test_spectral_analysis.cpp measures the float32 error against the golden vectors and
 // against scipy-computed cases for every decimation ratio, both filters, extra-low-freq and long wavelets.
 

@@ -101,11 +101,13 @@ int spectral_analysis_label_count(const SpectralAnalysisParams& params, double s
 // Label `index` (0 .. label_count-1) of one axis, as Studio names it: "RMS", "Skewness", ..., "Spectral
 // Power 1.95 - 5.86 Hz" (band edges rounded to 2 decimals, printed as Python prints a float), "RMS LF", ...;
 // or "L0-entropy", ..., "L2-kurtosis" in Wavelet mode. Writes a zero-terminated string into buf
-// (kSpectralMaxLabelLength is always enough); kOutputTooSmall when it does not fit.
+// (kSpectralMaxLabelLength is enough below 1e9 Hz); kOutputTooSmall when it does not fit, kBadFrameIndex for
+// an index outside the list.
 Status spectral_analysis_label(const SpectralAnalysisParams& params, double sampling_frequency, int index,
                                char* buf, size_t buf_size);
 
-// Which axis and which label of spectral_analysis_label() output value `feature` (0 .. shape.values-1) is.
+// Which axis and which label of spectral_analysis_label() output value `feature` (0 .. shape.values-1) is
+// (kBadFrameIndex outside): [axis 0 main][axis 1 main]...[axis 0 LF][axis 1 LF]...
 Status spectral_analysis_feature_label(const SpectralAnalysisParams& params, double sampling_frequency,
                                        int axes, int feature, int* axis, int* label_index);
 
