@@ -6,7 +6,8 @@ namespace kiln {
 namespace impulse {
 namespace {
 
-const BlockSpec* const kBlocks[] = {&kMfeBlock, &kMfccBlock, &kSpectrogramBlock, &kFlattenBlock, &kRawBlock};
+const BlockSpec* const kBlocks[] = {&kMfeBlock,     &kMfccBlock, &kSpectrogramBlock, &kSpectralAnalysisBlock,
+                                    &kFlattenBlock, &kRawBlock};
 
 }  // namespace
 

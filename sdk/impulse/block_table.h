@@ -8,6 +8,7 @@
 #include "impulse/mfcc_block.h"
 #include "impulse/mfe_block.h"
 #include "impulse/raw_block.h"
+#include "impulse/spectral_analysis_block.h"
 #include "impulse/spectrogram_block.h"
 
 namespace kiln {
