@@ -115,25 +115,41 @@ int decode_png_frame(PngContext* ctx, Image* image, std::vector<png_bytep>* rows
   if (png_get_bit_depth(ctx->png, ctx->info) == 16) png_set_strip_16(ctx->png);
   png_set_strip_alpha(ctx->png);
   if (color == PNG_COLOR_TYPE_GRAY || color == PNG_COLOR_TYPE_GRAY_ALPHA) png_set_gray_to_rgb(ctx->png);
-  png_set_interlace_handling(ctx->png);
+  const int passes = png_set_interlace_handling(ctx->png);
   png_read_update_info(ctx->png, ctx->info);
   if (png_get_channels(ctx->png, ctx->info) != 3 || png_get_bit_depth(ctx->png, ctx->info) != 8 ||
       png_get_rowbytes(ctx->png, ctx->info) != static_cast<std::size_t>(ctx->width) * 3) {
     png_error(ctx->png, "unexpected pixel layout after conversion to RGB");
   }
-  // The allocations may throw std::bad_alloc: free libpng's state first, then let it go on.
+  // The allocations may throw std::bad_alloc: free libpng's state first, then let it go on. A plain image
+  // grows row by row, so a header that announces 8192 x 8192 pixels over a few bytes of data costs only the
+  // rows that really decode; an interlaced one needs all rows from the first pass on.
+  const std::size_t row_bytes = static_cast<std::size_t>(ctx->width) * 3;
   try {
     image->width = static_cast<int>(ctx->width);
     image->height = static_cast<int>(ctx->height);
-    image->rgb.assign(static_cast<std::size_t>(ctx->width) * ctx->height * 3, 0);
-    rows->resize(ctx->height);
+    if (passes > 1) {
+      image->rgb.assign(row_bytes * ctx->height, 0);
+      rows->resize(ctx->height);
+    }
   } catch (...) {
     png_destroy_read_struct(&ctx->png, &ctx->info, nullptr);
     throw;
   }
-  for (png_uint_32 y = 0; y < ctx->height; ++y)
-    (*rows)[y] = image->rgb.data() + std::size_t{y} * ctx->width * 3;
-  png_read_image(ctx->png, rows->data());
+  if (passes > 1) {
+    for (png_uint_32 y = 0; y < ctx->height; ++y) (*rows)[y] = image->rgb.data() + y * row_bytes;
+    png_read_image(ctx->png, rows->data());
+  } else {
+    for (png_uint_32 y = 0; y < ctx->height; ++y) {
+      try {
+        image->rgb.resize((y + std::size_t{1}) * row_bytes);
+      } catch (...) {
+        png_destroy_read_struct(&ctx->png, &ctx->info, nullptr);
+        throw;
+      }
+      png_read_row(ctx->png, image->rgb.data() + y * row_bytes, nullptr);
+    }
+  }
   png_read_end(ctx->png, nullptr);  // a file cut after the pixels is still truncated
   png_destroy_read_struct(&ctx->png, &ctx->info, nullptr);
   return 0;
@@ -258,10 +274,10 @@ int decode_jpeg_frame(JpegContext* ctx, const unsigned char* data, std::size_t s
   if (width != ctx->width || height != ctx->height || components != (cmyk ? 4u : 3u)) {
     ERREXIT(&ctx->cinfo, JERR_CONVERSION_NOTIMPL);
   }
+  // Rows are added as they decode (see decode_png_frame); bad_alloc frees libjpeg's state first.
   try {
     image->width = static_cast<int>(width);
     image->height = static_cast<int>(height);
-    image->rgb.assign(width * height * 3, 0);
     row->assign(width * components, 0);
   } catch (...) {
     jpeg_destroy_decompress(&ctx->cinfo);
@@ -269,6 +285,12 @@ int decode_jpeg_frame(JpegContext* ctx, const unsigned char* data, std::size_t s
   }
   while (ctx->cinfo.output_scanline < ctx->cinfo.output_height) {
     const std::size_t y = ctx->cinfo.output_scanline;
+    try {
+      image->rgb.resize((y + 1) * width * 3);
+    } catch (...) {
+      jpeg_destroy_decompress(&ctx->cinfo);
+      throw;
+    }
     JSAMPROW target = cmyk ? row->data() : image->rgb.data() + y * width * 3;
     if (jpeg_read_scanlines(&ctx->cinfo, &target, 1) != 1) ERREXIT(&ctx->cinfo, JERR_BAD_BUFFER_MODE);
     if (cmyk) cmyk_to_rgb(row->data(), image->rgb.data() + y * width * 3, width, ctx->cinfo.saw_Adobe_marker);
