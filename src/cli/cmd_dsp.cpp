@@ -182,9 +182,12 @@ std::string serialize(OutputFormat format, const std::vector<float>& features, D
 
 void register_dsp(CLI::App& app, Context& ctx) {
   static DspOptions o;
-  auto* cmd =
-      app.add_subcommand("dsp", "Run a processing block (e.g. mfe) on one raw signal and write its features");
-  cmd->add_option("block", o.block, "Processing block: mfe")->required();
+  auto* cmd = app.add_subcommand(
+      "dsp",
+      "Run a processing block (mfe, mfcc, spectral-analysis, ...) on one raw signal and write its features");
+  std::string names;
+  for (const std::string& b : dsp_block_names()) names += (names.empty() ? "" : ", ") + b;
+  cmd->add_option("block", o.block, "Processing block: " + names)->required();
   auto* frequency = cmd->add_option("--frequency", o.frequency,
                                     "Sampling frequency in Hz (may be fractional). Required for raw input; "
                                     "for audio files it defaults to the file's rate and must match it");
@@ -204,13 +207,28 @@ void register_dsp(CLI::App& app, Context& ctx) {
          "Output features: .f32/.bin/.raw (little-endian float32, row-major), .csv (one row per frame) "
          "or .json")
       ->required();
+  // Every block's parameters with their Studio defaults, from the SDK's table.
+  std::string defaults;
+  for (const std::string& b : dsp_block_names()) {
+    std::string line = "  " + b + ":";
+    for (const auto& [name, value] : dsp_table_values(b, {})) {
+      const std::string item = " " + name + "=" + dsp_param_text(b, name, value);
+      if (line.size() + item.size() > 110) {
+        defaults += line + "\n";
+        line = "   ";
+      }
+      line += item;
+    }
+    defaults += line + "\n";
+  }
   cmd->footer(
       "\nExamples:\n"
       "  kiln dsp mfe yes.wav yes-mfe.csv\n"
       "  kiln dsp mfe --frequency 16000 --param fft_length=512 --param frame_length=0.032 input.f32 out.f32\n"
-      "\nParameters not given take the block's Studio defaults (mfe: frame_length=0.02 frame_stride=0.01\n"
-      "num_filters=40 fft_length=256 low_frequency=0 high_frequency=0 noise_floor_db=-52).\n"
-      "The output file is written only when everything succeeded.");
+      "  kiln dsp spectral-analysis --frequency 62.5 --axes 3 --param filter-type=low accel.f32 "
+      "features.csv\n"
+      "\nParameters not given take the block's Studio defaults (docs/kiln-toml.md explains each):\n" +
+      defaults + "The output file is written only when everything succeeded.");
   cmd->callback([&ctx, frequency, axes] {
     const std::filesystem::path input = o.input;
     const std::filesystem::path output = o.output;
