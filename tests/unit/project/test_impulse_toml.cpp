@@ -386,3 +386,58 @@ TEST(ImpulseToml, NonAsciiWhereTomlxxMisreadsIt) {
   imp = parse_impulse_toml("name = 'a\\\xC3\xA9'\n", "kiln.toml");  // no escapes in literal strings
   EXPECT_EQ(imp.name, "a\\\xC3\xA9");
 }
+
+// Parameters Edge Impulse writes as strings (choices) and booleans: read, written back as they were written,
+// and refused with the line and the accepted values.
+TEST(ImpulseToml, ChoiceAndBooleanParametersRoundTrip) {
+  const std::string head =
+      "[input]\ntype = \"timeseries\"\nfrequency = 62.5\naxes = 3\n[dsp]\nblock = \"spectral-analysis\"\n"
+      "version = \"ei-4\"\n";
+  const Impulse a = parse_impulse_toml(
+      head + "filter-type = \"low\"\ndo-log = false\ninput-decimation-ratio = \"3\"\nwavelet = \"sym8\"\n",
+      "kiln.toml");
+  EXPECT_EQ(a.dsp.params.at("filter-type"), 1);  // none, low, high
+  EXPECT_EQ(a.dsp.params.at("do-log"), 0);
+  EXPECT_EQ(a.dsp.params.at("input-decimation-ratio"), 3);
+  EXPECT_EQ(dsp_param_text("spectral-analysis", "wavelet", a.dsp.params.at("wavelet")), "sym8");
+  const std::string written = impulse_to_toml(a);
+  for (const char* line : {"filter-type = \"low\"", "do-log = false", "input-decimation-ratio = 3",
+                           "wavelet = \"sym8\""}) {
+    EXPECT_NE(written.find(line), std::string::npos) << line << "\n" << written;
+  }
+  const Impulse b = parse_impulse_toml(written, "kiln.toml");
+  EXPECT_EQ(b.dsp.params, a.dsp.params);
+
+  std::string m = error_of(head + "filter-type = \"lo\"\n");
+  EXPECT_NE(m.find("kiln.toml:8"), std::string::npos) << m;
+  EXPECT_NE(m.find("none, low, high"), std::string::npos) << m;
+  EXPECT_NE(m.find("did you mean 'low'"), std::string::npos) << m;
+  m = error_of(head + "do-log = \"yes\"\n");
+  EXPECT_NE(m.find("do-log"), std::string::npos) << m;
+  EXPECT_NE(m.find("true or false"), std::string::npos) << m;
+  m = error_of(head + "filter-type = 1\n");
+  EXPECT_NE(m.find("must be one of none, low, high"), std::string::npos) << m;
+  m = error_of(head + "fft-length = [16]\n");
+  EXPECT_NE(m.find("fft-length"), std::string::npos) << m;
+  m = error_of("[dsp]\nblock = \"spectral\"\n");
+  EXPECT_NE(m.find("spectral-analysis"), std::string::npos) << m;  // the list of blocks, or the suggestion
+}
+
+// A value the block itself refuses is reported at its own line by load_impulse.
+TEST(Project, BlockRefusalNamesTheParametersLine) {
+  auto dir = temp_dir("spectral");
+  std::filesystem::create_directories(dir);
+  write_file_atomic(dir / "kiln.toml",
+                    "[input]\ntype = \"timeseries\"\nfrequency = 62.5\naxes = 3\n[dsp]\nblock = "
+                    "\"spectral-analysis\"\nversion = \"ei-4\"\nfilter-type = \"high\"\nfilter-cutoff = 40\n");
+  try {
+    load_impulse(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("kiln.toml:9"), std::string::npos) << m;
+    EXPECT_NE(m.find("filter-cutoff"), std::string::npos) << m;
+    EXPECT_NE(m.find("got 40"), std::string::npos) << m;
+  }
+  std::filesystem::remove_all(dir);
+}
