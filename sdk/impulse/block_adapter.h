@@ -2,7 +2,8 @@
 // (const Params&, sampling_frequency, axes, ...)): each casts the entry's `const void*` back to the block's
 // struct and calls the block. An entry is then its parameter table plus
 //   typedef BlockAdapter<FlattenParams, flatten_default_params, flatten_validate, ...> A;
-// and A::validate etc. in its BlockSpec.
+//   const BlockSpec kFlattenBlock = A::spec("flatten", "ei-1", kParams, status_param);
+// (constexpr, so the entry is a constant in flash, not initialized at start-up).
 #ifndef KILN_IMPULSE_BLOCK_ADAPTER_H
 #define KILN_IMPULSE_BLOCK_ADAPTER_H
 
@@ -11,6 +12,7 @@
 
 #include "dsp/feature_shape.h"
 #include "dsp/status.h"
+#include "impulse/block.h"
 #include "kiln/signal.h"
 
 namespace kiln {
@@ -48,6 +50,34 @@ struct BlockAdapter {
                             void* scratch, size_t bytes, float scale, int32_t zero_point, int8_t* out,
                             size_t capacity) {
     return RunS8(of(params), frequency, axes, signal, scratch, bytes, scale, zero_point, out, capacity);
+  }
+  // The entry, without and with names of an older version to accept and ignore.
+  template <size_t N>
+  static constexpr BlockSpec spec(const char* name, const char* version, const ParamSpec (&params)[N],
+                                  const char* (*status_param)(dsp::Status)) {
+    return BlockSpec{name,
+                     version,
+                     params,
+                     static_cast<int>(N),
+                     0,
+                     0,
+                     sizeof(P),
+                     set_defaults,
+                     validate,
+                     output_shape,
+                     scratch_bytes,
+                     run,
+                     scratch_bytes_s8,
+                     run_s8,
+                     status_param};
+  }
+  template <size_t N, size_t M>
+  static constexpr BlockSpec spec(const char* name, const char* version, const ParamSpec (&params)[N],
+                                  const char* const (&ignored)[M], const char* (*status_param)(dsp::Status)) {
+    return BlockSpec{
+        name,         version,  params,       static_cast<int>(N), ignored, static_cast<int>(M), sizeof(P),
+        set_defaults, validate, output_shape, scratch_bytes,       run,     scratch_bytes_s8,    run_s8,
+        status_param};
   }
 };
 

@@ -34,21 +34,7 @@ const char* status_param(dsp::Status status) {
 
 }  // namespace
 
-const BlockSpec kFlattenBlock = {"flatten",
-                                 "ei-1",
-                                 kParams,
-                                 sizeof kParams / sizeof kParams[0],
-                                 0,
-                                 0,
-                                 sizeof(FlattenParams),
-                                 A::set_defaults,
-                                 A::validate,
-                                 A::output_shape,
-                                 A::scratch_bytes,
-                                 A::run,
-                                 A::scratch_bytes_s8,
-                                 A::run_s8,
-                                 status_param};
+const BlockSpec kFlattenBlock = A::spec("flatten", "ei-1", kParams, status_param);
 
 }  // namespace impulse
 }  // namespace kiln

@@ -67,21 +67,7 @@ const char* status_param(dsp::Status status) {
 
 }  // namespace
 
-const BlockSpec kMfccBlock = {"mfcc",
-                              "ei-4",
-                              kParams,
-                              sizeof kParams / sizeof kParams[0],
-                              0,
-                              0,
-                              sizeof(MfccParams),
-                              A::set_defaults,
-                              A::validate,
-                              A::output_shape,
-                              A::scratch_bytes,
-                              A::run,
-                              A::scratch_bytes_s8,
-                              A::run_s8,
-                              status_param};
+const BlockSpec kMfccBlock = A::spec("mfcc", "ei-4", kParams, status_param);
 
 }  // namespace impulse
 }  // namespace kiln

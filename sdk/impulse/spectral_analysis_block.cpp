@@ -86,21 +86,8 @@ const char* status_param(dsp::Status status) {
 
 }  // namespace
 
-const BlockSpec kSpectralAnalysisBlock = {"spectral-analysis",
-                                          "ei-4",
-                                          kParams,
-                                          sizeof kParams / sizeof kParams[0],
-                                          kIgnored,
-                                          sizeof kIgnored / sizeof kIgnored[0],
-                                          sizeof(SpectralAnalysisParams),
-                                          A::set_defaults,
-                                          A::validate,
-                                          A::output_shape,
-                                          A::scratch_bytes,
-                                          A::run,
-                                          A::scratch_bytes_s8,
-                                          A::run_s8,
-                                          status_param};
+const BlockSpec kSpectralAnalysisBlock =
+    A::spec("spectral-analysis", "ei-4", kParams, kIgnored, status_param);
 
 }  // namespace impulse
 }  // namespace kiln

@@ -46,21 +46,7 @@ const char* status_param(dsp::Status status) {
 
 }  // namespace
 
-const BlockSpec kSpectrogramBlock = {"spectrogram",
-                                     "ei-4",
-                                     kParams,
-                                     sizeof kParams / sizeof kParams[0],
-                                     kIgnored,
-                                     sizeof kIgnored / sizeof kIgnored[0],
-                                     sizeof(SpectrogramParams),
-                                     A::set_defaults,
-                                     A::validate,
-                                     A::output_shape,
-                                     A::scratch_bytes,
-                                     A::run,
-                                     A::scratch_bytes_s8,
-                                     A::run_s8,
-                                     status_param};
+const BlockSpec kSpectrogramBlock = A::spec("spectrogram", "ei-4", kParams, kIgnored, status_param);
 
 }  // namespace impulse
 }  // namespace kiln
