@@ -231,11 +231,11 @@ Fields fields_of(const impulse::BlockSpec& block, const Params& resolved) {
   throw DspParamError(param ? param : "", std::string(block.name) + ": " + msg);
 }
 
-DspShape shape_of(const impulse::BlockSpec& block, const Params& p, double frequency, int axes,
-                  std::size_t samples) {
+// Validates `f` (the struct of the resolved parameters `p`) for the input and returns the features' shape.
+DspShape shape_of(const impulse::BlockSpec& block, const Params& p, const Fields& f, double frequency,
+                  int axes, std::size_t samples) {
   if (axes < 1)
     throw Error(std::string(block.name) + ": axes must be at least 1 (got " + std::to_string(axes) + ")");
-  const Fields f = fields_of(block, p);
   dsp::Status status = block.validate(f.get(), frequency, axes);
   if (status == dsp::kBadAxes) {
     throw Error(std::string(block.name) + ": does not work on " + std::to_string(axes) +
@@ -324,44 +324,82 @@ void validate_dsp_params(const std::string& block, const std::string& version,
                          std::size_t samples_per_axis) {
   const impulse::BlockSpec& spec = find_block(block);
   check_version(spec, version);
-  shape_of(spec, resolve(spec, params), frequency, axes, samples_per_axis);
+  const Params resolved = resolve(spec, params);
+  shape_of(spec, resolved, fields_of(spec, resolved), frequency, axes, samples_per_axis);
 }
 
 DspShape dsp_output_shape(const std::string& block, const std::map<std::string, double>& params,
                           double frequency, int axes, std::size_t samples_per_axis) {
   const impulse::BlockSpec& spec = find_block(block);
   if (samples_per_axis == 0) throw Error(block + ": the window is empty (0 samples)");
-  return shape_of(spec, resolve(spec, params), frequency, axes, samples_per_axis);
+  const Params resolved = resolve(spec, params);
+  return shape_of(spec, resolved, fields_of(spec, resolved), frequency, axes, samples_per_axis);
+}
+
+// What DspRunner keeps between windows: the block, its resolved parameters (for messages) and struct, and the
+// scratch memory.
+struct DspRunner::State {
+  const impulse::BlockSpec& block;
+  Params params;
+  Fields fields;
+  double frequency;
+  int axes;
+  std::size_t samples;
+  DspShape shape;
+  std::vector<unsigned char> scratch;
+};
+
+DspRunner::DspRunner(const std::string& block, const std::string& version,
+                     const std::map<std::string, double>& params, double frequency, int axes,
+                     std::size_t samples_per_axis) {
+  const impulse::BlockSpec& spec = find_block(block);
+  check_version(spec, version);
+  Params resolved = resolve(spec, params);
+  Fields fields = fields_of(spec, resolved);
+  const DspShape shape = shape_of(spec, resolved, fields, frequency, axes, samples_per_axis);
+  std::vector<unsigned char> scratch(spec.scratch_bytes(fields.get(), frequency, axes, samples_per_axis));
+  state_.reset(new State{spec, std::move(resolved), std::move(fields), frequency, axes, samples_per_axis,
+                         shape, std::move(scratch)});
+}
+
+DspRunner::~DspRunner() = default;
+
+DspShape DspRunner::shape() const {
+  return state_->shape;
+}
+
+std::vector<float> DspRunner::run(std::span<const float> interleaved_input) {
+  State& s = *state_;
+  const std::string name = s.block.name;
+  if (interleaved_input.size() != s.samples * static_cast<std::size_t>(s.axes)) {
+    throw Error(name + ": the input has " + std::to_string(interleaved_input.size()) + " values, not " +
+                std::to_string(s.samples) + " samples of " + std::to_string(s.axes) +
+                (s.axes == 1 ? " axis" : " axes"));
+  }
+  for (std::size_t i = 0; i < interleaved_input.size(); ++i) {
+    if (!std::isfinite(interleaved_input[i])) {
+      throw Error(name + ": input value " + std::to_string(i) + " is " +
+                  (std::isnan(interleaved_input[i]) ? "NaN" : "infinite"));
+    }
+  }
+  std::vector<float> out(static_cast<std::size_t>(s.shape.frames) * static_cast<std::size_t>(s.shape.values));
+  kiln_float_array array = {interleaved_input.data(), interleaved_input.size()};
+  const kiln_signal signal = kiln_signal_from_array(&array);
+  const dsp::Status status = s.block.run(s.fields.get(), s.frequency, s.axes, signal, s.scratch.data(),
+                                         s.scratch.size(), out.data(), out.size());
+  if (status != dsp::kOk) fail(s.block, status, s.params, s.fields, s.frequency, s.samples);
+  return out;
 }
 
 std::vector<float> run_dsp_block(const std::string& block, const std::string& version,
                                  const std::map<std::string, double>& params, double frequency, int axes,
                                  std::span<const float> interleaved_input) {
-  const impulse::BlockSpec& spec = find_block(block);
-  check_version(spec, version);
-  const Params resolved = resolve(spec, params);
-  if (axes < 1) throw Error(block + ": axes must be at least 1 (got " + std::to_string(axes) + ")");
-  if (interleaved_input.size() % static_cast<std::size_t>(axes) != 0) {
+  if (axes >= 1 && interleaved_input.size() % static_cast<std::size_t>(axes) != 0) {
     throw Error(block + ": the input has " + std::to_string(interleaved_input.size()) +
                 " values, not a multiple of " + std::to_string(axes) + " axes");
   }
-  for (std::size_t i = 0; i < interleaved_input.size(); ++i) {
-    if (!std::isfinite(interleaved_input[i])) {
-      throw Error(block + ": input value " + std::to_string(i) + " is " +
-                  (std::isnan(interleaved_input[i]) ? "NaN" : "infinite"));
-    }
-  }
-  const std::size_t samples = interleaved_input.size() / static_cast<std::size_t>(axes);
-  const DspShape shape = shape_of(spec, resolved, frequency, axes, samples);
-  const Fields f = fields_of(spec, resolved);
-  std::vector<unsigned char> scratch(spec.scratch_bytes(f.get(), frequency, axes, samples));
-  std::vector<float> out(static_cast<std::size_t>(shape.frames) * static_cast<std::size_t>(shape.values));
-  kiln_float_array array = {interleaved_input.data(), interleaved_input.size()};
-  const kiln_signal signal = kiln_signal_from_array(&array);
-  const dsp::Status status =
-      spec.run(f.get(), frequency, axes, signal, scratch.data(), scratch.size(), out.data(), out.size());
-  if (status != dsp::kOk) fail(spec, status, resolved, f, frequency, samples);
-  return out;
+  const std::size_t samples = axes >= 1 ? interleaved_input.size() / static_cast<std::size_t>(axes) : 0;
+  return DspRunner(block, version, params, frequency, axes, samples).run(interleaved_input);
 }
 std::vector<std::pair<std::string, double>> dsp_table_values(const std::string& block,
                                                              const std::map<std::string, double>& params) {
@@ -381,8 +419,8 @@ std::size_t dsp_scratch_bytes(const std::string& block, const std::map<std::stri
                               double frequency, int axes, std::size_t samples_per_axis, bool s8) {
   const impulse::BlockSpec& spec = find_block(block);
   const Params resolved = resolve(spec, params);
-  shape_of(spec, resolved, frequency, axes, samples_per_axis);
   const Fields f = fields_of(spec, resolved);
+  shape_of(spec, resolved, f, frequency, axes, samples_per_axis);
   return s8 ? spec.scratch_bytes_s8(f.get(), frequency, axes, samples_per_axis)
             : spec.scratch_bytes(f.get(), frequency, axes, samples_per_axis);
 }

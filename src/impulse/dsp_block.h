@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -57,8 +58,29 @@ void validate_dsp_params(const std::string& block, const std::string& version,
 DspShape dsp_output_shape(const std::string& block, const std::map<std::string, double>& params,
                           double frequency, int axes, std::size_t samples_per_axis);
 
-// Runs the block on one window; the input is interleaved by sample (s0a0 s0a1 ... s1a0 ...), in the units the
-// block expects (int16 PCM values as floats for audio blocks). Returns frames * values floats, row-major.
+// A block prepared once for windows of one length: the block looked up, its parameters resolved and checked
+// and written into its struct, its scratch memory allocated (throws like validate_dsp_params). run() then
+// costs only the block itself, window after window.
+class DspRunner {
+ public:
+  DspRunner(const std::string& block, const std::string& version, const std::map<std::string, double>& params,
+            double frequency, int axes, std::size_t samples_per_axis);
+  ~DspRunner();
+  DspRunner(const DspRunner&) = delete;
+  DspRunner& operator=(const DspRunner&) = delete;
+
+  DspShape shape() const;
+  // One window of samples_per_axis * axes values, interleaved (see run_dsp_block); frames * values floats.
+  std::vector<float> run(std::span<const float> interleaved_input);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Runs the block on one window (a DspRunner for one call); the input is interleaved by sample (s0a0 s0a1 ...
+// s1a0 ...), in the units the block expects (int16 PCM values as floats for audio blocks). Returns frames *
+// values floats, row-major.
 std::vector<float> run_dsp_block(const std::string& block, const std::string& version,
                                  const std::map<std::string, double>& params, double frequency, int axes,
                                  std::span<const float> interleaved_input);

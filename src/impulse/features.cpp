@@ -45,10 +45,12 @@ SampleFeatures compute_sample(const std::vector<float>& data, const Impulse& imp
   out.starts = plan.starts;
   out.padded = plan.padded;
   std::vector<float> window(plan.window_samples * static_cast<std::size_t>(axes));
+  if (plan.starts.empty()) return out;
+  DspRunner dsp(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, axes,
+                plan.window_samples);
   for (std::size_t start : plan.starts) {
     extract_window(data, axes, start, plan.window_samples, window.data());
-    std::vector<float> f =
-        run_dsp_block(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, axes, window);
+    const std::vector<float> f = dsp.run(window);
     out.values.insert(out.values.end(), f.begin(), f.end());
   }
   return out;

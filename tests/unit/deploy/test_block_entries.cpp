@@ -24,7 +24,9 @@ TEST(BlockEntries, EveryBlockHasItsEntryHeaderAndNoOtherBlock) {
     const std::set<std::string> closure = kiln::deploy::sdk_closure({header});
     EXPECT_EQ(closure.count("impulse/block_table.cpp"), 0u) << "the table of every block";
     for (const std::string& other : blocks) {
-      if (other != block) EXPECT_EQ(closure.count(kiln::dsp_entry_header(other)), 0u) << other;
+      if (other != block) {
+        EXPECT_EQ(closure.count(kiln::dsp_entry_header(other)), 0u) << other;
+      }
     }
   }
 }
