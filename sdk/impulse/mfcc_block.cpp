@@ -2,6 +2,7 @@
 #include "impulse/mfcc_block.h"
 
 #include "impulse/block_adapter.h"
+#include "impulse/framing_params.h"
 
 namespace kiln {
 namespace impulse {
@@ -40,28 +41,14 @@ const char* status_param(dsp::Status status) {
   switch (status) {
     case dsp::kBadNumCepstral:
       return "num_cepstral";
-    case dsp::kBadFrameLength:
-    case dsp::kSignalTooShort:
-      return "frame_length";
-    case dsp::kBadFrameStride:
-      return "frame_stride";
-    case dsp::kBadNumFilters:
-    case dsp::kEmptyMelFilter:
-      return "num_filters";
-    case dsp::kBadFftLength:
-      return "fft_length";
     case dsp::kBadWinSize:
       return "win_size";
-    case dsp::kBadLowFrequency:
-      return "low_frequency";
-    case dsp::kBadHighFrequency:
-      return "high_frequency";
     case dsp::kBadPreEmphasis:
       return "pre_shift";
     case dsp::kBadLifter:
       return "lifter";
     default:
-      return 0;
+      return framing_status_param(status);
   }
 }
 

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "dsp/mfe.h"
+#include "impulse/framing_params.h"
 #include "impulse/mfe_block.h"
 
 namespace kiln {
@@ -76,29 +77,6 @@ dsp::Status run_s8(const void* params, double frequency, int axes, const kiln_si
                          capacity);
 }
 
-const char* status_param(dsp::Status status) {
-  switch (status) {
-    case dsp::kBadFrameLength:
-    case dsp::kSignalTooShort:
-      return "frame_length";
-    case dsp::kBadFrameStride:
-      return "frame_stride";
-    case dsp::kBadNumFilters:
-    case dsp::kEmptyMelFilter:
-      return "num_filters";
-    case dsp::kBadFftLength:
-      return "fft_length";
-    case dsp::kBadHighFrequency:
-      return "high_frequency";
-    case dsp::kBadLowFrequency:
-      return "low_frequency";
-    case dsp::kBadNoiseFloor:
-      return "noise_floor_db";
-    default:
-      return 0;
-  }
-}
-
 }  // namespace
 
 const BlockSpec kMfeBlock = {"mfe",
@@ -115,7 +93,7 @@ const BlockSpec kMfeBlock = {"mfe",
                              run,
                              scratch_bytes_s8,
                              run_s8,
-                             status_param};
+                             framing_status_param};
 
 }  // namespace impulse
 }  // namespace kiln

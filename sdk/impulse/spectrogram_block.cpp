@@ -2,6 +2,7 @@
 #include "impulse/spectrogram_block.h"
 
 #include "impulse/block_adapter.h"
+#include "impulse/framing_params.h"
 
 namespace kiln {
 namespace impulse {
@@ -28,25 +29,9 @@ typedef BlockAdapter<SpectrogramParams, dsp::spectrogram_default_params, dsp::sp
                      dsp::spectrogram_s8_scratch_bytes, dsp::spectrogram_run_s8>
     A;
 
-const char* status_param(dsp::Status status) {
-  switch (status) {
-    case dsp::kBadFrameLength:
-    case dsp::kSignalTooShort:
-      return "frame_length";
-    case dsp::kBadFrameStride:
-      return "frame_stride";
-    case dsp::kBadFftLength:
-      return "fft_length";
-    case dsp::kBadNoiseFloor:
-      return "noise_floor_db";
-    default:
-      return 0;
-  }
-}
-
 }  // namespace
 
-const BlockSpec kSpectrogramBlock = A::spec("spectrogram", "ei-4", kParams, kIgnored, status_param);
+const BlockSpec kSpectrogramBlock = A::spec("spectrogram", "ei-4", kParams, kIgnored, framing_status_param);
 
 }  // namespace impulse
 }  // namespace kiln
