@@ -14,14 +14,20 @@
 #include <string>
 #include <vector>
 
+#include "e2e/device_compare.h"
 #include "e2e/world.h"
 #include "profile/cortex_m.h"
 #include "support/kiln_cli.h"
 
 namespace fs = std::filesystem;
+using kiln::test::host_scores;
+using kiln::test::kDeviceWindowLoopBody;
 using kiln::test::KilnRun;
+using kiln::test::library_sources;
+using kiln::test::lines_of;
 using kiln::test::read_bytes;
 using kiln::test::run_kiln;
+using kiln::test::run_on_m4f;
 using kiln::test::snapshot;
 using kiln::test::TempDir;
 using kiln::test::World;
@@ -80,23 +86,6 @@ std::vector<fs::path> test_recordings() {
   return picked;
 }
 
-// "file window q0 q1 ..." lines from `kiln classify --json` on the host.
-std::vector<std::string> host_scores(const std::vector<fs::path>& files) {
-  std::vector<std::string> lines;
-  for (std::size_t f = 0; f < files.size(); ++f) {
-    KilnRun r = run_kiln({"-C", kWorld.project.string(), "--json", "classify", files[f].string()});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    const nlohmann::json j = nlohmann::json::parse(r.out);
-    int w = 0;
-    for (const auto& window : j.at("windows")) {
-      std::string line = std::to_string(f) + " " + std::to_string(w++);
-      for (const auto& q : window.at("scores_q")) line += " " + std::to_string(q.get<int>());
-      lines.push_back(line);
-    }
-  }
-  return lines;
-}
-
 // A device main that classifies every window of the recordings (embedded as int16 arrays) and prints the same
 // lines. The signal callback converts int16 to float chunk by chunk, as a device reading a ring buffer does.
 std::string device_main(const std::vector<fs::path>& files) {
@@ -121,35 +110,13 @@ int main() {
     int w = 0;
     for (unsigned long start = 0; start + KILN_SIGNAL_LENGTH <= recs[r].n; start += )"
     << kWindowStep << R"() {
-      kiln_signal signal = {KILN_SIGNAL_LENGTH, get, (void*)(recs[r].data + start)};
-      kiln_result result;
-      const int status = kiln_run_impulse(&signal, &result);
-      if (status != KILN_OK) { printf("error %s\n", kiln_status_message(status)); return 1; }
-      printf("%u %d", r, w++);
-      for (int i = 0; i < KILN_OUTPUT_COUNT; ++i) printf(" %d", (int)result.scores_q[i]);
-      printf("\n");
-    }
+      kiln_signal signal = {KILN_SIGNAL_LENGTH, get, (void*)(recs[r].data + start)};)"
+    << kDeviceWindowLoopBody << R"(    }
   }
   return 0;
 }
 )";
   return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream is(text);
-  for (std::string line; std::getline(is, line);) out.push_back(line);
-  return out;
-}
-
-// Every .cpp of the library under `src_dir`, for building it with our own main.
-std::vector<fs::path> library_sources(const fs::path& src_dir) {
-  std::vector<fs::path> out;
-  for (const auto& e : fs::recursive_directory_iterator(src_dir)) {
-    if (e.path().extension() == ".cpp") out.push_back(e.path());
-  }
-  return out;
 }
 
 fs::path deploy(const TempDir& tmp, const std::string& engine, const std::string& format) {
@@ -167,20 +134,12 @@ void expect_device_equals_host(const std::string& engine, const std::string& for
   TempDir tmp;
   const fs::path lib = deploy(tmp, engine, format);
   const std::vector<fs::path> files = test_recordings();
-  const std::vector<std::string> host = host_scores(files);
+  const std::vector<std::string> host = host_scores(kWorld.project, files);
   ASSERT_GE(host.size(), kMinWindows);
 
-  kiln::profile::Program program;
-  const bool arduino = format == "arduino";
-  program.sources = library_sources(lib / "src");
   write_bytes(tmp / "device_main.cpp", device_main(files));
-  program.sources.push_back(tmp / "device_main.cpp");
-  program.include_dirs = arduino ? std::vector<fs::path>{lib / "src"}
-                                 : std::vector<fs::path>{lib / "include", lib / "src", lib / "src/sdk"};
-  const auto build = kiln::profile::build_for(kiln::profile::cortex_m4f(), program, tmp / "m4f");
-  const auto run = kiln::profile::run_on_qemu(kiln::profile::cortex_m4f(), build, {}, 600);
-  ASSERT_EQ(run.exit_status, 0) << run.output << run.diagnostics;
-  const std::vector<std::string> device = lines_of(run.output);
+  const std::vector<std::string> device =
+      run_on_m4f(lib, format == "arduino", tmp / "device_main.cpp", tmp / "m4f");
   ASSERT_EQ(device.size(), host.size());
   for (std::size_t i = 0; i < host.size(); ++i) EXPECT_EQ(device[i], host[i]) << "window " << i;
 }
@@ -281,9 +240,9 @@ TEST_F(Deploy, LibraryHoldsOnlyWhatTheImpulseNeeds) {
   }
   const std::string meta = read_bytes(compiled / "include/kiln_impulse_metadata.h");
   for (const char* needle :
-       {"#define KILN_SAMPLE_RATE 16000", "#define KILN_SIGNAL_LENGTH 32000",
-        "40.0 /* num_filters */", "#define KILN_LABELS {\"alarm\", \"noise\"}",
-        "#define KILN_INPUT_INT8 1", "#define KILN_ZERO_PAD 1", "#define KILN_ARENA_BYTES"}) {
+       {"#define KILN_SAMPLE_RATE 16000", "#define KILN_SIGNAL_LENGTH 32000", "40.0 /* num_filters */",
+        "#define KILN_LABELS {\"alarm\", \"noise\"}", "#define KILN_INPUT_INT8 1", "#define KILN_ZERO_PAD 1",
+        "#define KILN_ARENA_BYTES"}) {
     EXPECT_NE(meta.find(needle), std::string::npos) << needle << "\n" << meta;
   }
   const fs::path arduino = deploy(tmp, "interpreter", "arduino");

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e/device_compare.h"
 #include "e2e/tiny_project.h"
 #include "impulse/dsp_block.h"
 #include "profile/cortex_m.h"
@@ -73,24 +74,6 @@ struct Recording {
   std::vector<float> values;  // interleaved, in the units kiln stores
 };
 
-// "file window q0 q1 ..." per window, from `kiln classify --json` on the host.
-std::vector<std::string> host_scores(const fs::path& project, const std::vector<Recording>& recs) {
-  std::vector<std::string> lines;
-  for (std::size_t f = 0; f < recs.size(); ++f) {
-    const KilnRun r = run_kiln({"-C", project.string(), "--json", "classify", recs[f].file.string()});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    if (r.exit_code != 0) return {};
-    const nlohmann::json j = nlohmann::json::parse(r.out);  // kept: the loop must not outlive it
-    int w = 0;
-    for (const auto& window : j.at("windows")) {
-      std::string line = std::to_string(f) + " " + std::to_string(w++);
-      for (const auto& q : window.at("scores_q")) line += " " + std::to_string(q.get<int>());
-      lines.push_back(line);
-    }
-  }
-  return lines;
-}
-
 std::string device_main(const std::vector<Recording>& recs, int step) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(7);  // exact for the values here (int16, multiples of 1/64)
@@ -106,26 +89,13 @@ std::string device_main(const std::vector<Recording>& recs, int step) {
     << "    for (unsigned long start = 0; start + KILN_SIGNAL_LENGTH <= recs[r].n; start += " << step
     << ") {\n"
     << R"(      kiln_float_array a = {recs[r].data + start, KILN_SIGNAL_LENGTH};
-      kiln_signal signal = kiln_signal_from_array(&a);
-      kiln_result result;
-      const int status = kiln_run_impulse(&signal, &result);
-      if (status != KILN_OK) { printf("error %s\n", kiln_status_message(status)); return 1; }
-      printf("%u %d", r, w++);
-      for (int i = 0; i < KILN_OUTPUT_COUNT; ++i) printf(" %d", (int)result.scores_q[i]);
-      printf("\n");
-    }
+      kiln_signal signal = kiln_signal_from_array(&a);)"
+    << kDeviceWindowLoopBody << R"(    }
   }
   return 0;
 }
 )";
   return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream is(text);
-  for (std::string line; std::getline(is, line);) out.push_back(line);
-  return out;
 }
 
 class DeployBlock : public ::testing::TestWithParam<std::string> {};
@@ -180,20 +150,13 @@ TEST_P(DeployBlock, OnCortexM4EqualsHostClassify) {
   r = run_kiln({"-C", project.string(), "deploy", "--out", lib.string(), "--no-measure"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
-  const std::vector<std::string> host = host_scores(project, test_recs);
+  std::vector<fs::path> files;
+  for (const Recording& rec : test_recs) files.push_back(rec.file);
+  const std::vector<std::string> host = host_scores(project, files);
   ASSERT_GE(host.size(), 4u);
-  kiln::profile::Program program;
-  for (const auto& e : fs::recursive_directory_iterator(lib / "src")) {
-    if (e.path().extension() == ".cpp") program.sources.push_back(e.path());
-  }
   write_bytes(tmp / "device_main.cpp", device_main(test_recs, step));
-  program.sources.push_back(tmp / "device_main.cpp");
-  program.include_dirs = {lib / "include", lib / "src", lib / "src/sdk"};
-  const auto build = kiln::profile::build_for(kiln::profile::cortex_m4f(), program, tmp / "m4f");
-  const auto run = kiln::profile::run_on_qemu(kiln::profile::cortex_m4f(), build, {}, 600);
-  ASSERT_EQ(run.exit_status, 0) << run.output << run.diagnostics;
-  const std::vector<std::string> device = lines_of(run.output);
-  ASSERT_EQ(device.size(), host.size()) << run.output;
+  const std::vector<std::string> device = run_on_m4f(lib, false, tmp / "device_main.cpp", tmp / "m4f");
+  ASSERT_EQ(device.size(), host.size());
   for (std::size_t i = 0; i < host.size(); ++i) EXPECT_EQ(device[i], host[i]) << "window " << i;
 }
 
