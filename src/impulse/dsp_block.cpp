@@ -240,7 +240,7 @@ DspShape shape_of(const impulse::BlockSpec& block, const Params& p, const Fields
   if (status == dsp::kBadAxes) {
     throw Error(std::string(block.name) + ": does not work on " + std::to_string(axes) +
                 (axes == 1 ? " axis" : " axes") +
-                (&block == &impulse::kMfeBlock ? " (it works on one axis: audio)" : ""));
+                (block.validate(f.get(), frequency, 1) == dsp::kOk ? " (it works on one axis)" : ""));
   }
   if (status != dsp::kOk) fail(block, status, p, f, frequency, samples);
   dsp::FeatureShape shape = {0, 0};
