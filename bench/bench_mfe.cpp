@@ -8,7 +8,7 @@
 
 #include "dsp/fft.h"
 #include "dsp/mfe.h"
-#include "impulse/dsp_block.h"
+#include "impulse/impulse_runner.h"
 
 namespace {
 

@@ -1,15 +1,16 @@
 // kiln classify FILE: slide the impulse's window over a recording of any length and print, per window, the
 // time, the top label and every label's score.
 //
-// The scores come from the exported .tflite model run through sdk/nn, the device's runtime, on features from
-// sdk/dsp quantised with the SDK's nn::quantize_s8: exactly what `kiln deploy`'s library computes on the
-// device, so the int8 scores ("scores_q" in --json) match the device's bit for bit. --model int8 (default)
-// runs out/model-int8.tflite, --model float32 out/model-f32.tflite; an imported model (out/imported.json, no
-// model.kmodel trained since) runs that file, as `kiln test` does.
+// Every window goes through the SDK's impulse runtime (sdk/impulse/impulse.h) with the exported .tflite on
+// sdk/nn: the block straight into the int8 input tensor, the network, the scores — the code `kiln deploy`'s
+// library runs on the device, so the int8 scores ("scores_q" in --json) match the device's bit for bit.
+// --model int8 (default) runs out/model-int8.tflite, --model float32 out/model-f32.tflite; an imported model
+// (out/imported.json, no model.kmodel trained since) runs that file, as `kiln test` does.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/project_model.h"
@@ -19,10 +20,10 @@
 #include "core/escape.h"
 #include "data/sample_reader.h"
 #include "impulse/features.h"
-#include "nn/quantize.h"
+#include "impulse/impulse_runner.h"
 #include "project/project.h"
-#include "quantize/nn_runner.h"
 #include "quantize/quantizer.h"
+#include "tflite/nn_runner.h"
 #include "train/classifier.h"
 
 namespace kiln::cli {
@@ -55,52 +56,47 @@ void register_classify(CLI::App& app, Context& ctx) {
     const TfliteFile tflite = model_tflite(session.paths, model, model_kind);
     NnRunner runner(tflite.bytes, tflite.path.string());
     SampleData data = read_sample_file(file, imp.input);
-    FeatureTable t = signal_features(data.values, imp, file);
-    if (runner.input_elements() != t.row_size() || runner.output_elements() != model.labels.size()) {
-      throw Error(tflite.path.string() +
-                  ": the model does not fit the features kiln.toml now gives or its labels (retrain with "
-                  "`kiln train`)");
+    if (runner.output_elements() != model.labels.size()) {
+      throw Error(tflite.path.string() + ": the model has " + std::to_string(runner.output_elements()) +
+                  " outputs for " + std::to_string(model.labels.size()) +
+                  " labels (retrain with `kiln train`)");
     }
-    const nn::TensorInfo& in_info = runner.input_info();
     const nn::TensorInfo& out_info = runner.output_info();
-    const bool int8_in = in_info.type == nn::kTypeInt8;
     const bool int8_out = out_info.type == nn::kTypeInt8;
     const std::size_t classes = model.labels.size();
 
-    // Per window: the input tensor (features quantised by the SDK for an int8 model), the raw output, the
-    // dequantised scores.
-    std::vector<std::int8_t> input_q(int8_in ? t.row_size() : 0);
-    std::vector<float> output_f(classes);
-    std::vector<std::int8_t> output_q(classes);
-    std::vector<float> scores(t.windows.size() * classes);
-    std::vector<std::int8_t> scores_q(int8_out ? t.windows.size() * classes : 0);
-    for (std::size_t w = 0; w < t.windows.size(); ++w) {
-      const float* row = t.row(w);
-      const void* input = row;
-      if (int8_in) {
-        for (std::size_t i = 0; i < input_q.size(); ++i)
-          input_q[i] = nn::quantize_s8(row[i], in_info.scale, in_info.zero_point);
-        input = input_q.data();
-      }
-      float* sc = scores.data() + w * classes;
-      if (int8_out) {
-        runner.invoke_raw(input, output_q.data());
-        std::copy(output_q.begin(), output_q.end(),
-                  scores_q.begin() + static_cast<std::ptrdiff_t>(w * classes));
-        for (std::size_t c = 0; c < classes; ++c)
-          sc[c] = static_cast<float>(output_q[c] - out_info.zero_point) * out_info.scale;
-      } else {
-        runner.invoke_raw(input, sc);
-      }
-    }
-
+    std::optional<ImpulseRunner> impulse;  // prepared for the window length on the first window
+    std::vector<float> scores;
+    std::vector<std::int32_t> scores_q;
+    const std::vector<WindowInfo> windows_at =
+        for_each_signal_window(data.values, imp, file, [&](std::span<const float> window) {
+          if (!impulse) {
+            const std::size_t samples = window.size() / static_cast<std::size_t>(imp.input.axes);
+            const DspShape shape =
+                dsp_output_shape(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes, samples);
+            if (static_cast<std::size_t>(shape.frames) * static_cast<std::size_t>(shape.values) !=
+                runner.input_elements()) {
+              throw Error(tflite.path.string() + ": the model takes " +
+                          std::to_string(runner.input_elements()) +
+                          " input values, but kiln.toml now gives " + std::to_string(shape.frames) + " x " +
+                          std::to_string(shape.values) + " features (retrain with `kiln train`)");
+            }
+            impulse.emplace(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency,
+                            imp.input.axes, samples, &runner.network());
+          }
+          const std::size_t at = scores.size();
+          scores.resize(at + classes);
+          scores_q.resize(at + classes);
+          impulse::Scores s = {scores.data() + at, scores_q.data() + at, classes, 0};
+          impulse->classify(window, &s);
+        });
     nlohmann::json windows = nlohmann::json::array();
     if (!ctx.json) {
       std::printf("%8s  %-14s", "time", "top");
       for (const auto& l : model.labels) std::printf("  %10s", l.substr(0, 10).c_str());
       std::printf("\n");
     }
-    for (std::size_t i = 0; i < t.windows.size(); ++i) {
+    for (std::size_t i = 0; i < windows_at.size(); ++i) {
       const float* sc = scores.data() + i * classes;
       std::size_t top = std::max_element(sc, sc + classes) - sc;
       bool uncertain = sc[top] < imp.test.uncertain_threshold;
@@ -108,7 +104,7 @@ void register_classify(CLI::App& app, Context& ctx) {
       if (ctx.json) {
         nlohmann::json s, q;
         for (std::size_t c = 0; c < classes; ++c) s[model.labels[c]] = sc[c];
-        nlohmann::json win = {{"start_s", t.windows[i].start_s}, {"top", top_label}, {"scores", s}};
+        nlohmann::json win = {{"start_s", windows_at[i].start_s}, {"top", top_label}, {"scores", s}};
         if (int8_out) {
           for (std::size_t c = 0; c < classes; ++c)
             q[model.labels[c]] = static_cast<int>(scores_q[i * classes + c]);
@@ -116,7 +112,7 @@ void register_classify(CLI::App& app, Context& ctx) {
         }
         windows.push_back(win);
       } else {
-        std::printf("%7.2fs  %-14s", t.windows[i].start_s, top_label.c_str());
+        std::printf("%7.2fs  %-14s", windows_at[i].start_s, top_label.c_str());
         for (std::size_t c = 0; c < classes; ++c) std::printf("  %10.4f", sc[c]);
         std::printf("\n");
       }
@@ -127,12 +123,12 @@ void register_classify(CLI::App& app, Context& ctx) {
                           {"window_ms", imp.input.window_size_ms},
                           {"increase_ms", imp.input.window_increase_ms},
                           {"labels", model.labels},
-                          {"padded", !t.windows.empty() && t.windows[0].padded},
+                          {"padded", !windows_at.empty() && windows_at[0].padded},
                           {"windows", windows}};
       if (int8_out)
         j["output_quantization"] = {{"scale", out_info.scale}, {"zero_point", out_info.zero_point}};
       std::printf("%s\n", json_text(j, 2).c_str());
-    } else if (!t.windows.empty() && t.windows[0].padded) {
+    } else if (!windows_at.empty() && windows_at[0].padded) {
       std::printf("(the recording is shorter than one window and was zero-padded)\n");
     }
   });

@@ -25,6 +25,7 @@
 #include "data/audio_reader.h"
 #include "data/sample_limits.h"
 #include "impulse/dsp_block.h"
+#include "impulse/impulse_runner.h"
 
 namespace kiln::cli {
 namespace {

@@ -19,7 +19,7 @@
 #include "data/ingest_files.h"
 #include "data/sha256.h"
 #include "project/fingerprint.h"
-#include "quantize/nn_runner.h"
+#include "tflite/nn_runner.h"
 #include "quantize/quantizer.h"
 #include "tflite/model_file.h"
 

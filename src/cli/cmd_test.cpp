@@ -16,7 +16,7 @@
 #include "core/error.h"
 #include "core/escape.h"
 #include "evaluate/metrics.h"
-#include "quantize/nn_runner.h"
+#include "tflite/nn_runner.h"
 #include "quantize/quantizer.h"
 #include "report/html_report.h"
 #include "train/classifier.h"

@@ -14,7 +14,7 @@
 #include "data/label_balance.h"
 #include "project/fingerprint.h"
 #include "project/impulse_toml.h"
-#include "quantize/nn_runner.h"
+#include "tflite/nn_runner.h"
 #include "quantize/quantizer.h"
 #include "train/classifier.h"
 

@@ -346,6 +346,7 @@ Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
 
   std::vector<std::string> roots = part.sdk_roots;
   roots.push_back(dsp_entry_header(imp.dsp.block));
+  roots.push_back("impulse/impulse.h");
   for (const std::string& p : sdk_closure(roots)) {
     if (p == "include/kiln/signal.h") {
       add(pub + "kiln/signal.h", std::string(resource_text(sdk, p)));

@@ -336,71 +336,20 @@ DspShape dsp_output_shape(const std::string& block, const std::map<std::string, 
   return shape_of(spec, resolved, fields_of(spec, resolved), frequency, axes, samples_per_axis);
 }
 
-// What DspRunner keeps between windows: the block, its resolved parameters (for messages) and struct, and the
-// scratch memory.
-struct DspRunner::State {
-  const impulse::BlockSpec& block;
-  Params params;
-  Fields fields;
-  double frequency;
-  int axes;
-  std::size_t samples;
-  DspShape shape;
-  std::vector<unsigned char> scratch;
-};
-
-DspRunner::DspRunner(const std::string& block, const std::string& version,
-                     const std::map<std::string, double>& params, double frequency, int axes,
-                     std::size_t samples_per_axis) {
+const impulse::BlockSpec& dsp_block_spec(const std::string& block, const std::string& version) {
   const impulse::BlockSpec& spec = find_block(block);
   check_version(spec, version);
-  Params resolved = resolve(spec, params);
-  Fields fields = fields_of(spec, resolved);
-  const DspShape shape = shape_of(spec, resolved, fields, frequency, axes, samples_per_axis);
-  std::vector<unsigned char> scratch(spec.scratch_bytes(fields.get(), frequency, axes, samples_per_axis));
-  state_.reset(new State{spec, std::move(resolved), std::move(fields), frequency, axes, samples_per_axis,
-                         shape, std::move(scratch)});
+  return spec;
 }
 
-DspRunner::~DspRunner() = default;
-
-DspShape DspRunner::shape() const {
-  return state_->shape;
+void throw_dsp_failure(const std::string& block, dsp::Status status,
+                       const std::map<std::string, double>& params, double frequency,
+                       std::size_t samples_per_axis) {
+  const impulse::BlockSpec& spec = find_block(block);
+  const Params resolved = resolve(spec, params);
+  fail(spec, status, resolved, fields_of(spec, resolved), frequency, samples_per_axis);
 }
 
-std::vector<float> DspRunner::run(std::span<const float> interleaved_input) {
-  State& s = *state_;
-  const std::string name = s.block.name;
-  if (interleaved_input.size() != s.samples * static_cast<std::size_t>(s.axes)) {
-    throw Error(name + ": the input has " + std::to_string(interleaved_input.size()) + " values, not " +
-                std::to_string(s.samples) + " samples of " + std::to_string(s.axes) +
-                (s.axes == 1 ? " axis" : " axes"));
-  }
-  for (std::size_t i = 0; i < interleaved_input.size(); ++i) {
-    if (!std::isfinite(interleaved_input[i])) {
-      throw Error(name + ": input value " + std::to_string(i) + " is " +
-                  (std::isnan(interleaved_input[i]) ? "NaN" : "infinite"));
-    }
-  }
-  std::vector<float> out(static_cast<std::size_t>(s.shape.frames) * static_cast<std::size_t>(s.shape.values));
-  kiln_float_array array = {interleaved_input.data(), interleaved_input.size()};
-  const kiln_signal signal = kiln_signal_from_array(&array);
-  const dsp::Status status = s.block.run(s.fields.get(), s.frequency, s.axes, signal, s.scratch.data(),
-                                         s.scratch.size(), out.data(), out.size());
-  if (status != dsp::kOk) fail(s.block, status, s.params, s.fields, s.frequency, s.samples);
-  return out;
-}
-
-std::vector<float> run_dsp_block(const std::string& block, const std::string& version,
-                                 const std::map<std::string, double>& params, double frequency, int axes,
-                                 std::span<const float> interleaved_input) {
-  if (axes >= 1 && interleaved_input.size() % static_cast<std::size_t>(axes) != 0) {
-    throw Error(block + ": the input has " + std::to_string(interleaved_input.size()) +
-                " values, not a multiple of " + std::to_string(axes) + " axes");
-  }
-  const std::size_t samples = axes >= 1 ? interleaved_input.size() / static_cast<std::size_t>(axes) : 0;
-  return DspRunner(block, version, params, frequency, axes, samples).run(interleaved_input);
-}
 std::vector<std::pair<std::string, double>> dsp_table_values(const std::string& block,
                                                              const std::map<std::string, double>& params) {
   const impulse::BlockSpec& spec = find_block(block);

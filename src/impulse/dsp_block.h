@@ -15,8 +15,13 @@
 #include <vector>
 
 #include "core/error.h"
+#include "dsp/status.h"
 
 namespace kiln {
+
+namespace impulse {
+struct BlockSpec;
+}
 
 // The error for a value the block refuses, naming the parameter (so kiln.toml's reader can give its line).
 class DspParamError : public Error {
@@ -58,32 +63,14 @@ void validate_dsp_params(const std::string& block, const std::string& version,
 DspShape dsp_output_shape(const std::string& block, const std::map<std::string, double>& params,
                           double frequency, int axes, std::size_t samples_per_axis);
 
-// A block prepared once for windows of one length: the block looked up, its parameters resolved and checked
-// and written into its struct, its scratch memory allocated (throws like validate_dsp_params). run() then
-// costs only the block itself, window after window.
-class DspRunner {
- public:
-  DspRunner(const std::string& block, const std::string& version, const std::map<std::string, double>& params,
-            double frequency, int axes, std::size_t samples_per_axis);
-  ~DspRunner();
-  DspRunner(const DspRunner&) = delete;
-  DspRunner& operator=(const DspRunner&) = delete;
+// The block's SDK table entry (sdk/impulse/block_table.h), after checking the name and version.
+const impulse::BlockSpec& dsp_block_spec(const std::string& block, const std::string& version);
 
-  DspShape shape() const;
-  // One window of samples_per_axis * axes values, interleaved (see run_dsp_block); frames * values floats.
-  std::vector<float> run(std::span<const float> interleaved_input);
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
-};
-
-// Runs the block on one window (a DspRunner for one call); the input is interleaved by sample (s0a0 s0a1 ...
-// s1a0 ...), in the units the block expects (int16 PCM values as floats for audio blocks). Returns frames *
-// values floats, row-major.
-std::vector<float> run_dsp_block(const std::string& block, const std::string& version,
-                                 const std::map<std::string, double>& params, double frequency, int axes,
-                                 std::span<const float> interleaved_input);
+// Throws the message for a failure the SDK reported (e.g. from the impulse runtime), naming the block and the
+// parameter it is about with its value.
+[[noreturn]] void throw_dsp_failure(const std::string& block, dsp::Status status,
+                                    const std::map<std::string, double>& params, double frequency,
+                                    std::size_t samples_per_axis);
 
 // For code generation (kiln deploy): the block's resolved parameter values in the order of its SDK table
 // entry (sdk/impulse/<block>_block.cpp), each with its Edge Impulse name.

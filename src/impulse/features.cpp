@@ -6,6 +6,7 @@
 #include <exception>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "core/generation.h"
 #include "data/sha256.h"
 #include "impulse/dsp_block.h"
+#include "impulse/impulse_runner.h"
 #include "impulse/windowing.h"
 
 namespace kiln {
@@ -46,11 +48,11 @@ SampleFeatures compute_sample(const std::vector<float>& data, const Impulse& imp
   out.padded = plan.padded;
   std::vector<float> window(plan.window_samples * static_cast<std::size_t>(axes));
   if (plan.starts.empty()) return out;
-  DspRunner dsp(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, axes,
-                plan.window_samples);
+  ImpulseRunner dsp(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, axes,
+                    plan.window_samples);
   for (std::size_t start : plan.starts) {
     extract_window(data, axes, start, plan.window_samples, window.data());
-    const std::vector<float> f = dsp.run(window);
+    const std::vector<float> f = dsp.features(window);
     out.values.insert(out.values.end(), f.begin(), f.end());
   }
   return out;
@@ -134,26 +136,44 @@ std::vector<int> window_feature_shape(const Impulse& imp) {
   return {s.frames, s.values};
 }
 
-FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& imp,
-                             const std::string& name) {
-  FeatureTable t;
-  t.shape = window_feature_shape(imp);
-  std::size_t length = interleaved.size() / static_cast<std::size_t>(imp.input.axes);
-  WindowPlan plan = plan_windows(length, imp.input);
+std::vector<WindowInfo> for_each_signal_window(const std::vector<float>& interleaved, const Impulse& imp,
+                                               const std::string& name,
+                                               const std::function<void(std::span<const float>)>& visit) {
+  const int axes = imp.input.axes;
+  const std::size_t length = interleaved.size() / static_cast<std::size_t>(axes);
+  const WindowPlan plan = plan_windows(length, imp.input);
   if (plan.starts.empty()) {
     throw Error(name + ": " + std::to_string(length * 1000.0 / imp.input.frequency).substr(0, 8) +
                 " ms is shorter than one window (" + std::to_string(imp.input.window_size_ms) +
                 " ms) and zero_pad is off in kiln.toml");
   }
-  SampleFeatures f = compute_sample(interleaved, imp);
-  t.values = std::move(f.values);
-  for (std::size_t s : f.starts) {
+  std::vector<float> window(plan.window_samples * static_cast<std::size_t>(axes));
+  std::vector<WindowInfo> windows;
+  for (std::size_t start : plan.starts) {
+    extract_window(interleaved, axes, start, plan.window_samples, window.data());
+    visit(window);
     WindowInfo w;
     w.sample_name = name;
-    w.start_s = static_cast<double>(s) / imp.input.frequency;
-    w.padded = f.padded;
-    t.windows.push_back(w);
+    w.start_s = static_cast<double>(start) / imp.input.frequency;
+    w.padded = plan.padded;
+    windows.push_back(w);
   }
+  return windows;
+}
+
+FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& imp,
+                             const std::string& name) {
+  FeatureTable t;
+  t.shape = window_feature_shape(imp);
+  std::optional<ImpulseRunner> dsp;  // prepared for the window length on the first window
+  t.windows = for_each_signal_window(interleaved, imp, name, [&](std::span<const float> window) {
+    if (!dsp) {
+      dsp.emplace(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, imp.input.axes,
+                  window.size() / static_cast<std::size_t>(imp.input.axes));
+    }
+    const std::vector<float> f = dsp->features(window);
+    t.values.insert(t.values.end(), f.begin(), f.end());
+  });
   return t;
 }
 

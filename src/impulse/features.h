@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,13 @@ std::vector<int> window_feature_shape(const Impulse& impulse);
 // shorter than a window and zero-padding is off.
 FeatureTable signal_features(const std::vector<float>& interleaved, const Impulse& impulse,
                              const std::string& name);
+
+// Every window of one in-memory signal in order (samples per axis * axes values, interleaved; the last
+// zero-padded as plan_windows says), handed to visit; returns where each window starts. Throws Error when the
+// signal is shorter than a window and zero-padding is off.
+std::vector<WindowInfo> for_each_signal_window(const std::vector<float>& interleaved, const Impulse& impulse,
+                                               const std::string& name,
+                                               const std::function<void(std::span<const float>)>& visit);
 
 // Features of every window of `samples`, in sample order then window order. Uses the cache in `cache_dir`
 // and stages what it computes there in `generation` (null: computes without caching); `threads` workers;

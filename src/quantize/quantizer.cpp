@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "core/generation.h"
 #include "quantize/classifier_graph.h"
-#include "quantize/nn_runner.h"
+#include "tflite/nn_runner.h"
 #include "train/layer_geometry.h"
 
 namespace kiln {
@@ -77,6 +77,13 @@ void quantize_bias(tflite::Tensor& b, float input_scale, const tflite::Quantizat
   b.type = tflite::TensorType::int32;
   b.data = tflite::to_bytes(out);
   b.quantization = q;
+}
+
+// A float value quantized with (scale, zero_point) to int8, as TFLite's converter rounds it (half away from
+// zero).
+std::int8_t quantize_value(float x, float scale, std::int32_t zero_point) {
+  const double q = std::round(static_cast<double>(x) / static_cast<double>(scale)) + zero_point;
+  return static_cast<std::int8_t>(std::clamp(q, -128.0, 127.0));
 }
 
 // Asymmetric per-tensor int8 constant (MUL/ADD operands).

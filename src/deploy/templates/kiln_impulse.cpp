@@ -1,12 +1,14 @@
-// kiln_impulse.cpp: runs the exported impulse. The DSP block writes its features straight into the network's
-// input tensor (quantized frame by frame for an int8 model), so no float feature buffer is ever allocated;
-// the DSP scratch lives in a part of the arena that the input tensor does not use (placed by `kiln deploy`).
-// The block is the SDK's table entry @DSP_ENTRY@ (sdk/impulse), the same code `kiln` runs on the host.
+// kiln_impulse.cpp: the C API over the SDK's impulse runtime (sdk/impulse/impulse.h), the same code `kiln`
+// runs on the host. The DSP block writes its features straight into the network's input tensor (quantized
+// frame by frame for an int8 model), so no float feature buffer is ever allocated; the DSP scratch lives in a
+// part of the arena that the input tensor does not use (placed by `kiln deploy`). The block is the SDK's
+// table entry @DSP_ENTRY@.
 #include "kiln_impulse.h"
 
 #include <string.h>
 
 #include "@DSP_ENTRY_HEADER@"
+#include "impulse/impulse.h"
 #include "kiln_model.h"
 
 #if defined(KILN_CLOCK_US)
@@ -20,16 +22,34 @@
 
 namespace {
 
+namespace rt = kiln::impulse;
+
 // 16-byte aligned, as both engines require.
 alignas(16) uint8_t g_arena[KILN_ARENA_BYTES];
+
+void* model_input(void* arena) {
+  return kiln_model_input(static_cast<uint8_t*>(arena));
+}
+const void* model_output(void* arena) {
+  return kiln_model_output(static_cast<uint8_t*>(arena));
+}
+bool model_invoke(void* arena) {
+  return kiln_model_invoke(static_cast<uint8_t*>(arena)) == 0;
+}
+
+const rt::Network g_network = {{KILN_INPUT_INT8 ? rt::kTensorInt8 : rt::kTensorFloat32, KILN_INPUT_COUNT,
+                                KILN_INPUT_SCALE, KILN_INPUT_ZERO_POINT},
+                               {KILN_OUTPUT_INT8 ? rt::kTensorInt8 : rt::kTensorFloat32, KILN_OUTPUT_COUNT,
+                                KILN_OUTPUT_SCALE, KILN_OUTPUT_ZERO_POINT},
+                               g_arena,
+                               model_input,
+                               model_output,
+                               model_invoke};
+
+const double kDspParamValues[] = KILN_DSP_PARAM_VALUES;
+rt::Impulse g_impulse;
 bool g_ready = false;
-const kiln::impulse::BlockSpec& g_block = kiln::impulse::@DSP_ENTRY@;
-// The block's parameter struct, filled from KILN_DSP_PARAM_VALUES through the entry's table (no heap).
-union {
-  double align;
-  unsigned char bytes[KILN_DSP_PARAMS_BYTES];
-} g_params;
-int g_dsp_status = 0;  // the last kiln::dsp::Status, for kiln_status_message
+rt::Status g_status = rt::kOk;  // the runtime's last failure, for kiln_status_message
 kiln_timing g_timing = {0, 0};
 
 uint32_t now_us() {
@@ -45,19 +65,39 @@ uint32_t now_us() {
 #endif
 }
 
+// The runtime's status as the C API's.
+int api_status(rt::Status s) {
+  g_status = s;
+  switch (s) {
+    case rt::kOk:
+      return KILN_OK;
+    case rt::kBadArgument:
+      return KILN_ERR_ARGUMENT;
+    case rt::kSignalLength:
+      return KILN_ERR_SIGNAL_LENGTH;
+    case rt::kSignalRead:
+      return KILN_ERR_SIGNAL_READ;
+    case rt::kDspFailed:
+      return KILN_ERR_DSP;
+    default:
+      return KILN_ERR_MODEL;  // the model or this build does not match the metadata
+  }
+}
+
 int ensure_ready() {
   if (g_ready) return KILN_OK;
   if (kiln_model_arena_bytes() > KILN_ARENA_BYTES || kiln_model_init(g_arena) != 0) return KILN_ERR_MODEL;
-  if (g_block.params_bytes > sizeof g_params.bytes || g_block.param_count != KILN_DSP_PARAM_COUNT) {
-    return KILN_ERR_DSP;  // the metadata was written for another SDK: a build mix-up
-  }
-  static const double kValues[] = KILN_DSP_PARAM_VALUES;
-  g_block.set_defaults(g_params.bytes);
-  for (int i = 0; i < g_block.param_count; ++i) {
-    kiln::impulse::set_param_value(g_block.params[i], g_params.bytes, kValues[i]);
-  }
-  g_ready = true;
-  return KILN_OK;
+  // kiln deploy writes the entry of the impulse's block here.
+  // clang-format off
+  const rt::BlockSpec& block = kiln::impulse::@DSP_ENTRY@;
+  // clang-format on
+  if (block.param_count != KILN_DSP_PARAM_COUNT) return api_status(rt::kBuildMismatch);  // another SDK
+  const rt::Config config = {&block, kDspParamValues, KILN_SAMPLE_RATE, KILN_AXES,
+                             KILN_SIGNAL_LENGTH / KILN_AXES};
+  const int s = api_status(
+      rt::prepare(config, &g_network, g_arena + KILN_DSP_SCRATCH_OFFSET, KILN_DSP_SCRATCH_BYTES, &g_impulse));
+  g_ready = s == KILN_OK;
+  return s;
 }
 
 const char* const kLabels[KILN_LABEL_COUNT > 0 ? KILN_LABEL_COUNT : 1] = KILN_LABELS;
@@ -70,21 +110,9 @@ extern "C" int kiln_run_dsp(const kiln_signal* signal) {
   const int ready = ensure_ready();
   if (ready != KILN_OK) return ready;
   const uint32_t start = now_us();
-  void* scratch = g_arena + KILN_DSP_SCRATCH_OFFSET;
-#if KILN_INPUT_INT8
-  const kiln::dsp::Status s =
-      g_block.run_s8(g_params.bytes, KILN_SAMPLE_RATE, KILN_AXES, *signal, scratch, KILN_DSP_SCRATCH_BYTES,
-                     KILN_INPUT_SCALE, KILN_INPUT_ZERO_POINT, static_cast<int8_t*>(kiln_model_input(g_arena)),
-                     KILN_INPUT_COUNT);
-#else
-  const kiln::dsp::Status s =
-      g_block.run(g_params.bytes, KILN_SAMPLE_RATE, KILN_AXES, *signal, scratch, KILN_DSP_SCRATCH_BYTES,
-                  static_cast<float*>(kiln_model_input(g_arena)), KILN_INPUT_COUNT);
-#endif
+  const int s = api_status(rt::run_dsp(&g_impulse, *signal));
   g_timing.dsp_us = now_us() - start;
-  g_dsp_status = s;
-  if (s == kiln::dsp::kSignalReadFailed) return KILN_ERR_SIGNAL_READ;
-  return s == kiln::dsp::kOk ? KILN_OK : KILN_ERR_DSP;
+  return s;
 }
 
 extern "C" int kiln_set_input(const void* bytes, size_t size) {
@@ -100,23 +128,12 @@ extern "C" int kiln_run_network(kiln_result* result) {
   const int ready = ensure_ready();
   if (ready != KILN_OK) return ready;
   const uint32_t start = now_us();
-  if (kiln_model_invoke(g_arena) != 0) return KILN_ERR_MODEL;
+  rt::Scores scores = {result->scores, result->scores_q, KILN_OUTPUT_COUNT, 0};
+  const int s = api_status(rt::run_network(&g_impulse, &scores));
   g_timing.nn_us = now_us() - start;
-  const void* out = kiln_model_output(g_arena);
-  int top = 0;
-  for (int i = 0; i < KILN_OUTPUT_COUNT; ++i) {
-#if KILN_OUTPUT_INT8
-    const int32_t q = static_cast<const int8_t*>(out)[i];
-    result->scores_q[i] = q;
-    result->scores[i] = static_cast<float>(q - KILN_OUTPUT_ZERO_POINT) * KILN_OUTPUT_SCALE;
-#else
-    result->scores_q[i] = 0;
-    result->scores[i] = static_cast<const float*>(out)[i];
-#endif
-    if (result->scores[i] > result->scores[top]) top = i;
-  }
-  result->top = top;
-  result->top_label = kiln_label(top);
+  if (s != KILN_OK) return s;
+  result->top = scores.top;
+  result->top_label = kiln_label(scores.top);
   result->timing = g_timing;
   return KILN_OK;
 }
@@ -143,9 +160,9 @@ extern "C" const char* kiln_status_message(int status) {
     case KILN_ERR_SIGNAL_READ:
       return "the signal's get_data callback failed";
     case KILN_ERR_DSP:
-      return kiln::dsp::status_message(static_cast<kiln::dsp::Status>(g_dsp_status));
+      return kiln::dsp::status_message(g_impulse.dsp_status);
     case KILN_ERR_MODEL:
-      return "the network could not be initialized or run";
+      return g_status != rt::kOk ? rt::status_message(g_status) : "the network could not be initialized";
     default:
       return "unknown status";
   }

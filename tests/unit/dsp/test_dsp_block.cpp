@@ -1,6 +1,6 @@
 // Host adapter impulse/dsp_block.h: names, versions, parameter checking with useful messages, shapes, and
 // that running through it is exactly the SDK.
-#include "impulse/dsp_block.h"
+#include "impulse/impulse_runner.h"
 
 #include <gtest/gtest.h>
 

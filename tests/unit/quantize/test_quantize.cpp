@@ -15,7 +15,7 @@
 #include "kiln/nn.h"
 #include "nn/tflite_reader.h"
 #include "quantize/classifier_graph.h"
-#include "quantize/nn_runner.h"
+#include "tflite/nn_runner.h"
 #include "quantize/quantizer.h"
 #include "support/kiln_cli.h"
 #include "train/layer_geometry.h"

@@ -1,7 +1,7 @@
 // A .tflite model run on the host through sdk/nn, the device runtime: float windows in, float scores out.
-// For an int8 model the input is quantized with the input tensor's scale and zero point
-// (q = clamp(round(x / scale) + zero_point, -128, 127)) and the output dequantized ((q - zero_point) *
-// scale).
+// The step from features to scores is the impulse runtime's (sdk/impulse/impulse.h): for an int8 model the
+// input is quantized with nn::quantize_s8 and the output dequantized ((q - zero_point) * scale), as on the
+// device. network() hands the model to an impulse::Impulse.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "impulse/impulse.h"
 #include "kiln/nn.h"
 
 namespace kiln {
@@ -27,6 +28,9 @@ class NnRunner {
   std::size_t input_elements() const { return input_elements_; }
   std::size_t output_elements() const { return output_elements_; }
   std::size_t arena_bytes() const { return arena_bytes_; }
+
+  // The model as the impulse runtime's network (valid while this runner lives).
+  const impulse::Network& network() const { return network_; }
 
   // Scores of `count` windows of input_elements() values each, count * output_elements() values.
   std::vector<float> predict(const float* x, std::size_t count);
@@ -50,9 +54,7 @@ class NnRunner {
   std::size_t arena_bytes_ = 0;
   nn::TensorInfo input_{}, output_{};
   std::size_t input_elements_ = 0, output_elements_ = 0;
+  impulse::Network network_{};
 };
-
-// A float value quantized with (scale, zero_point) to int8, as TFLite rounds it (half away from zero).
-std::int8_t quantize_value(float x, float scale, std::int32_t zero_point);
 
 }  // namespace kiln

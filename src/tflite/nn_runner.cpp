@@ -1,4 +1,4 @@
-#include "quantize/nn_runner.h"
+#include "tflite/nn_runner.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,12 +17,25 @@ std::size_t elements(const nn::TensorInfo& t) {
   return n;
 }
 
-}  // namespace
-
-std::int8_t quantize_value(float x, float scale, std::int32_t zero_point) {
-  const double q = std::round(static_cast<double>(x) / static_cast<double>(scale)) + zero_point;
-  return static_cast<std::int8_t>(std::clamp(q, -128.0, 127.0));
+impulse::TensorFormat format_of(const nn::TensorInfo& t, std::size_t count) {
+  const bool q = t.type == nn::kTypeInt8;
+  return {q ? impulse::kTensorInt8 : impulse::kTensorFloat32, count, q ? t.scale : 0.0f,
+          q ? t.zero_point : 0};
 }
+
+void* input_data(void* interp) {
+  return nn::interpreter_input(static_cast<nn::Interpreter*>(interp), 0);
+}
+
+const void* output_data(void* interp) {
+  return nn::interpreter_output(static_cast<nn::Interpreter*>(interp), 0);
+}
+
+bool invoke(void* interp) {
+  return nn::interpreter_invoke(static_cast<nn::Interpreter*>(interp)) == nn::kOk;
+}
+
+}  // namespace
 
 NnRunner::NnRunner(std::vector<std::uint8_t> bytes, std::string name)
     : bytes_(std::move(bytes)),
@@ -53,18 +66,16 @@ NnRunner::NnRunner(std::vector<std::uint8_t> bytes, std::string name)
   }
   input_elements_ = elements(input_);
   output_elements_ = elements(output_);
+  network_ = {format_of(input_, input_elements_),
+              format_of(output_, output_elements_),
+              interp_.get(),
+              input_data,
+              output_data,
+              invoke};
 }
 
 void NnRunner::set_input(const float* x) {
-  void* in = nn::interpreter_input(interp_.get(), 0);
-  if (input_.type == nn::kTypeFloat32) {
-    std::memcpy(in, x, input_elements_ * sizeof(float));
-  } else {
-    // The device's formula (nn::quantize_s8, float division), so kiln test scores what the device computes.
-    auto* q = static_cast<std::int8_t*>(in);
-    for (std::size_t i = 0; i < input_elements_; ++i)
-      q[i] = nn::quantize_s8(x[i], input_.scale, input_.zero_point);
-  }
+  impulse::set_features(network_, x, input_elements_);
 }
 
 void NnRunner::invoke_raw(const void* input, void* output) {
@@ -90,15 +101,8 @@ std::vector<float> NnRunner::predict(const float* x, std::size_t count) {
     set_input(x + w * input_elements_);
     nn::Status s = nn::interpreter_invoke(interp_.get());
     if (s != nn::kOk) throw Error(name_ + ": inference failed: " + nn::status_message(s));
-    const void* o = nn::interpreter_output(interp_.get(), 0);
-    float* dst = out.data() + w * output_elements_;
-    if (output_.type == nn::kTypeFloat32) {
-      std::memcpy(dst, o, output_elements_ * sizeof(float));
-    } else {
-      const auto* q = static_cast<const std::int8_t*>(o);
-      for (std::size_t i = 0; i < output_elements_; ++i)
-        dst[i] = static_cast<float>(q[i] - output_.zero_point) * output_.scale;
-    }
+    impulse::Scores scores = {out.data() + w * output_elements_, nullptr, output_elements_, 0};
+    impulse::read_scores(network_, &scores);
   }
   return out;
 }
