@@ -69,6 +69,7 @@ Status prepare(const Config& config, const Network* network, void* scratch, size
   imp->config = config;
   imp->network = network;
   imp->shape.frames = imp->shape.values = 0;
+  imp->run_scratch_bytes = static_cast<size_t>(-1);  // no run before a successful prepare
   imp->scratch = scratch;
   imp->scratch_bytes = scratch_size;
   imp->dsp_status = dsp::kOk;
@@ -88,7 +89,8 @@ Status prepare(const Config& config, const Network* network, void* scratch, size
     if (!network->input_data || !network->output_data || !network->invoke) return kBadArgument;
   }
   // scratch 0 with 0 bytes is the query for scratch_bytes(); a run then refuses the missing scratch.
-  if (scratch && scratch_size < scratch_bytes(*imp)) return kScratchTooSmall;
+  imp->run_scratch_bytes = scratch_bytes(*imp);
+  if (scratch && scratch_size < imp->run_scratch_bytes) return kScratchTooSmall;
   return kOk;
 }
 
@@ -103,7 +105,7 @@ Status run_dsp(Impulse* imp, const kiln_signal& signal) {
   if (!imp || !signal.get_data) return kBadArgument;
   if (!imp->network) return kNoNetwork;
   if (!signal_fits(*imp, signal)) return kSignalLength;
-  if (imp->scratch_bytes < scratch_bytes(*imp)) return kScratchTooSmall;
+  if (imp->scratch_bytes < imp->run_scratch_bytes) return kScratchTooSmall;
   const Config& c = imp->config;
   const Network& n = *imp->network;
   void* input = n.input_data(n.context);

@@ -72,8 +72,9 @@ enum Status {
 
 const char* status_message(Status status);
 
-// Room for any block's parameter struct (checked by prepare and by the block table's tests).
-const size_t kMaxParamsBytes = 256;
+// Room for any block's parameter struct (checked by prepare and by the block table's tests). Every deployed
+// library carries this much static RAM for it: keep it near the largest struct (MFCC's, 80 bytes on x86-64).
+const size_t kMaxParamsBytes = 96;
 
 // A prepared impulse. Fill it with prepare(); the fields are read-only for callers.
 struct Impulse {
@@ -87,7 +88,8 @@ struct Impulse {
   dsp::FeatureShape shape;  // the features of one window
   void* scratch;
   size_t scratch_bytes;
-  dsp::Status dsp_status;  // the block's last status (prepare or run)
+  size_t run_scratch_bytes;  // what run_dsp needs, worked out once by prepare
+  dsp::Status dsp_status;    // the block's last status (prepare or run)
 };
 
 // Where the scores go: the caller's arrays of `capacity` (>= the output count) values.

@@ -49,7 +49,6 @@ const rt::Network g_network = {{KILN_INPUT_INT8 ? rt::kTensorInt8 : rt::kTensorF
 const double kDspParamValues[] = KILN_DSP_PARAM_VALUES;
 rt::Impulse g_impulse;
 bool g_ready = false;
-rt::Status g_status = rt::kOk;  // the runtime's last failure, for kiln_status_message
 kiln_timing g_timing = {0, 0};
 
 uint32_t now_us() {
@@ -67,7 +66,6 @@ uint32_t now_us() {
 
 // The runtime's status as the C API's.
 int api_status(rt::Status s) {
-  g_status = s;
   switch (s) {
     case rt::kOk:
       return KILN_OK;
@@ -162,7 +160,8 @@ extern "C" const char* kiln_status_message(int status) {
     case KILN_ERR_DSP:
       return kiln::dsp::status_message(g_impulse.dsp_status);
     case KILN_ERR_MODEL:
-      return g_status != rt::kOk ? rt::status_message(g_status) : "the network could not be initialized";
+      // (Not rt::status_message: its texts would cost flash for cases only a mixed-up build can reach.)
+      return "the network could not be initialized or run, or the library's files do not belong together";
     default:
       return "unknown status";
   }
