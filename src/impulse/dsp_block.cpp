@@ -1,11 +1,13 @@
 #include "impulse/dsp_block.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 
 #include "core/closest_name.h"
 #include "core/error.h"
@@ -207,8 +209,42 @@ Fields fields_of(const impulse::BlockSpec& block, const Params& resolved) {
   return f;
 }
 
+// The values 0..kProbeMax of an integer parameter the block accepts with the other parameters as they are,
+// in words ("a power of two from 64 to 4096", "from 1 to 40", "one of 0, 2, 4, 6, 8"); "" when none is or the
+// set has no short description. Found by asking the block, so the words cannot drift from its checks.
+std::string allowed_values(const impulse::BlockSpec& block, const impulse::ParamSpec& spec, const Fields& f,
+                           double frequency, int axes, std::size_t samples) {
+  const int kProbeMax = 16384;
+  std::vector<unsigned char> probe(block.params_bytes);
+  std::memcpy(probe.data(), f.get(), block.params_bytes);
+  std::vector<int> ok;
+  for (int v = 0; v <= kProbeMax; ++v) {
+    impulse::set_param_value(spec, probe.data(), v);
+    if (block.validate(probe.data(), frequency, axes) != dsp::kOk) continue;
+    dsp::FeatureShape shape;
+    if (samples > 0 && block.output_shape(probe.data(), frequency, axes, samples, &shape) != dsp::kOk)
+      continue;
+    ok.push_back(v);
+  }
+  if (ok.empty()) return "";
+  const std::string lo = std::to_string(ok.front()), hi = std::to_string(ok.back());
+  const bool open = ok.back() == kProbeMax;
+  const bool powers = std::all_of(ok.begin(), ok.end(), [](int v) { return v > 0 && (v & (v - 1)) == 0; });
+  const bool every_power =
+      powers && static_cast<int>(ok.size()) == std::countr_zero(static_cast<unsigned>(ok.back())) -
+                                                   std::countr_zero(static_cast<unsigned>(ok.front())) + 1;
+  if (ok.size() == 1) return lo;
+  if (every_power) return "a power of two from " + lo + (open ? " up" : " to " + hi);
+  if (ok.back() - ok.front() + 1 == static_cast<int>(ok.size()))
+    return open ? "at least " + lo : "from " + lo + " to " + hi;
+  if (ok.size() > 8) return "";  // an irregular set: the status text states the rule
+  std::string list;
+  for (int v : ok) list += (list.empty() ? "" : ", ") + std::to_string(v);
+  return "one of " + list;
+}
+
 [[noreturn]] void fail(const impulse::BlockSpec& block, dsp::Status status, const Params& p, const Fields& f,
-                       double frequency, std::size_t samples) {
+                       double frequency, int axes, std::size_t samples) {
   const char* param = block.status_param(status);
   std::string msg;
   if (MessageHook hook = message_hook(block)) msg = hook(status, p, f.get(), frequency, samples);
@@ -222,9 +258,19 @@ Fields fields_of(const impulse::BlockSpec& block, const Params& resolved) {
         break;
       default:
         msg = dsp::status_message(status);
-        if (param)
-          msg = std::string(param) + ": " + msg + " (got " + dsp_param_text(block.name, param, p.at(param)) +
-                ")";
+        if (param) {
+          const impulse::ParamSpec* spec = find_param(block, param);
+          const std::string got = dsp_param_text(block.name, param, p.at(param));
+          if (spec && spec->kind == impulse::kParamReal) {
+            msg = std::string(param) + ": " + msg + " (got " + got + " at " + number_text(frequency) + " Hz)";
+          } else {
+            msg = std::string(param) + ": " + msg + " (got " + got + ")";
+          }
+          if (spec && spec->kind == impulse::kParamInt) {
+            const std::string allowed = allowed_values(block, *spec, f, frequency, axes, samples);
+            if (!allowed.empty()) msg += "; allowed with the other settings: " + allowed;
+          }
+        }
         break;
     }
   }
@@ -242,14 +288,14 @@ DspShape shape_of(const impulse::BlockSpec& block, const Params& p, const Fields
                 (axes == 1 ? " axis" : " axes") +
                 (block.validate(f.get(), frequency, 1) == dsp::kOk ? " (it works on one axis)" : ""));
   }
-  if (status != dsp::kOk) fail(block, status, p, f, frequency, samples);
+  if (status != dsp::kOk) fail(block, status, p, f, frequency, axes, samples);
   dsp::FeatureShape shape = {0, 0};
   if (samples == 0) {
     // No window yet (kiln.toml checks before one is known): the parameters alone are valid.
     return {0, 0};
   }
   status = block.output_shape(f.get(), frequency, axes, samples, &shape);
-  if (status != dsp::kOk) fail(block, status, p, f, frequency, samples);
+  if (status != dsp::kOk) fail(block, status, p, f, frequency, axes, samples);
   return {shape.frames, shape.values};
 }
 }  // namespace
@@ -343,11 +389,11 @@ const impulse::BlockSpec& dsp_block_spec(const std::string& block, const std::st
 }
 
 void throw_dsp_failure(const std::string& block, dsp::Status status,
-                       const std::map<std::string, double>& params, double frequency,
+                       const std::map<std::string, double>& params, double frequency, int axes,
                        std::size_t samples_per_axis) {
   const impulse::BlockSpec& spec = find_block(block);
   const Params resolved = resolve(spec, params);
-  fail(spec, status, resolved, fields_of(spec, resolved), frequency, samples_per_axis);
+  fail(spec, status, resolved, fields_of(spec, resolved), frequency, axes, samples_per_axis);
 }
 
 std::vector<std::pair<std::string, double>> dsp_table_values(const std::string& block,

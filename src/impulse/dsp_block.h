@@ -69,7 +69,7 @@ const impulse::BlockSpec& dsp_block_spec(const std::string& block, const std::st
 // Throws the message for a failure the SDK reported (e.g. from the impulse runtime), naming the block and the
 // parameter it is about with its value.
 [[noreturn]] void throw_dsp_failure(const std::string& block, dsp::Status status,
-                                    const std::map<std::string, double>& params, double frequency,
+                                    const std::map<std::string, double>& params, double frequency, int axes,
                                     std::size_t samples_per_axis);
 
 // For code generation (kiln deploy): the block's resolved parameter values in the order of its SDK table

@@ -31,7 +31,7 @@ ImpulseRunner::ImpulseRunner(const std::string& block, const std::string& versio
 void ImpulseRunner::fail(impulse::Status s) const {
   const impulse::Config& c = impulse_.config;
   if (s == impulse::kDspFailed) {
-    throw_dsp_failure(block_, impulse_.dsp_status, params_, c.sampling_frequency, c.samples_per_axis);
+    throw_dsp_failure(block_, impulse_.dsp_status, params_, c.sampling_frequency, c.axes, c.samples_per_axis);
   }
   if (s == impulse::kShapeMismatch) {
     throw Error(block_ + ": its features (" + std::to_string(impulse_.shape.frames) + " x " +

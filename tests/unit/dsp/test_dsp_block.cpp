@@ -146,4 +146,36 @@ TEST(DspBlock, RunRejectsBadInput) {
                         "longer than the window");
 }
 
+// A value out of range is named with its Edge Impulse name, what was given, and what the block would accept
+// with the other settings as they are (asked of the block itself, so it cannot drift from its checks).
+TEST(DspBlock, OutOfRangeMessagesNameTheParameterAndTheAllowedValues) {
+  const std::vector<float> audio(16000, 0.0f), motion(375, 0.0f);
+  EXPECT_ERROR_CONTAINS(
+      kiln::run_dsp_block("mfcc", "ei-4", {{"fft_length", 100}}, 16000, 1, audio),
+      "mfcc: fft_length: FFT length must be a power of two in the supported range (got 100); "
+      "allowed with the other settings: a power of two from ");
+  EXPECT_ERROR_CONTAINS(
+      kiln::run_dsp_block("spectral-analysis", "ei-4", {{"filter-type", 1}, {"filter-order", 3}}, 62.5, 3,
+                          motion),
+      "filter-order: filter order out of range (got 3); allowed with the other settings: one of 0, "
+      "2, 4, 6, 8");
+  EXPECT_ERROR_CONTAINS(
+      kiln::run_dsp_block("spectral-analysis", "ei-4", {{"filter-type", 1}, {"filter-cutoff", 40}}, 62.5, 3,
+                          motion),
+      "filter-cutoff: filter cut-off must be above 0 and below half the sampling frequency (got "
+      "40 at 62.5 Hz)");
+  EXPECT_ERROR_CONTAINS(
+      kiln::run_dsp_block("mfcc", "ei-4", {{"num_cepstral", 0}}, 16000, 1, audio),
+      "num_cepstral: number of cepstral coefficients must be between 1 and the number of filters "
+      "(got 0); allowed with the other settings: from 1 to 32");
+  // An irregular set gets only the rule.
+  const std::string odd = kiln::test::error_of([&] {
+    kiln::run_dsp_block("mfcc", "ei-4", {{"win_size", 4}}, 16000, 1, audio);
+  });
+  EXPECT_NE(odd.find("win_size: CMVN window size must be 0 or an odd number of frames (got 4)"),
+            std::string::npos)
+      << odd;
+  EXPECT_EQ(odd.find("allowed"), std::string::npos) << odd;
+}
+
 }  // namespace
