@@ -12,6 +12,7 @@
   OP(kDequantizeOp)           \
   OP(kExpandDimsOp)           \
   OP(kFullyConnectedOp)       \
+  OP(kLeakyReluOp)            \
   OP(kLogisticOp)             \
   OP(kMaxPool2dOp)            \
   OP(kMeanOp)                 \

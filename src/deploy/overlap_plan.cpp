@@ -74,8 +74,8 @@ std::int64_t window_distance(const nn::KernelAccess& a) {
   return r.distance();
 }
 
-// Flat elementwise kernels (add/mul flat, activation, logistic, quantize, requantize, dequantize): for i in
-// order, output[i] = f(input[i]).
+// Flat elementwise kernels (add/mul flat, activation, logistic, quantize, requantize, dequantize, leaky
+// relu): for i in order, output[i] = f(input[i]).
 std::int64_t elementwise_distance(std::int32_t count, std::int64_t in_es, std::int64_t out_es) {
   Replay r(in_es, out_es);
   for (std::int64_t i = 0; i < count; ++i) r.step(i, i);

@@ -28,7 +28,7 @@ struct Tensor {
 
 // One operator. The option fields used depend on `code` (conv: padding, strides, activation; depthwise:
 // also depth_multiplier; pools: also filter size; fully connected: activation, keep_num_dims; softmax: beta;
-// reshape: new_shape; add/mul: activation.)
+// reshape: new_shape; add/mul: activation; leaky relu: alpha).
 struct Operator {
   BuiltinOperator code = kOpAdd;
   int version = 1;  // OperatorCode.version
@@ -41,6 +41,7 @@ struct Operator {
   bool keep_num_dims = false;
   float beta = 1.0f;
   std::vector<int> new_shape;
+  float alpha = 0.2f;  // LEAKY_RELU
 };
 
 struct Model {

@@ -80,6 +80,11 @@ std::pair<std::uint8_t, fb::Builder::Ref> options(fb::Builder& b, const Operator
       b.add_i8(t, fields::MulOptions::kFusedActivationFunction, act);
       return {kMulOptions, t};
     }
+    case kOpLeakyRelu: {
+      auto t = b.table();
+      b.add_f32(t, fields::LeakyReluOptions::kAlpha, op.alpha);
+      return {kLeakyReluOptions, t};
+    }
     default:
       return {kOptionsNone, -1};
   }

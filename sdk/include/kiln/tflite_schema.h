@@ -444,6 +444,9 @@ struct ReducerOptions {
 struct SqueezeOptions {
   enum Field { kSqueezeDims = 0 };
 };
+struct LeakyReluOptions {
+  enum Field { kAlpha = 0 };
+};
 
 }  // namespace fields
 

@@ -452,6 +452,7 @@ struct GraphOp {
   std::vector<int> inputs, outputs;
   int axis = 0;            // CONCATENATION
   bool keep_dims = false;  // MEAN
+  float alpha = 0.0f;      // LEAKY_RELU
 };
 
 struct Graph {
@@ -536,6 +537,11 @@ struct Graph {
         auto t = b.table();
         b.add_bool(t, tf::fields::ReducerOptions::kKeepDims, o.keep_dims);
         b.add_u8(r, tf::fields::Operator::kBuiltinOptionsType, tf::kReducerOptions);
+        b.add_ref(r, tf::fields::Operator::kBuiltinOptions, t);
+      } else if (o.code == tf::kOpLeakyRelu) {
+        auto t = b.table();
+        b.add_f32(t, tf::fields::LeakyReluOptions::kAlpha, o.alpha);
+        b.add_u8(r, tf::fields::Operator::kBuiltinOptionsType, tf::kLeakyReluOptions);
         b.add_ref(r, tf::fields::Operator::kBuiltinOptions, t);
       }
       op_refs.push_back(r);
@@ -634,6 +640,12 @@ std::vector<OpCase> op_cases() {
                         {"requantize_s16_s8("}, true));
   cases.push_back(unary("dequantize_s8_f32", tf::kOpDequantize, s, kI8, 0.07f, -6, s, kF32, 0, 0,
                         {"dequantize_s8_f32("}, true));
+  cases.push_back(unary("leaky_relu_s8", tf::kOpLeakyRelu, s, kI8, 0.05f, -10, s, kI8, 0.03f, 5,
+                        {"leaky_relu_s8("}, true));
+  cases.back().graph.ops.back().alpha = 0.2f;
+  cases.push_back(
+      unary("leaky_relu_f32", tf::kOpLeakyRelu, s, kF32, 0, 0, s, kF32, 0, 0, {"leaky_relu_f32("}, true));
+  cases.back().graph.ops.back().alpha = 0.3f;
   // MEAN over different axes, with and without keep_dims, negative axes, rank 2.
   struct MeanCase {
     const char* name;
@@ -861,7 +873,7 @@ TEST(CompiledOp, SdkKernelsBuildForCortexM4) {
   for (const std::string& f : files)
     if (f.substr(f.size() - 4) == ".cpp") cmd += " " + std::string(KILN_SDK_DIR) + "/" + f;
   for (const char* f : {"nn/logistic.cpp", "nn/activation.cpp", "nn/quantize.cpp", "nn/dequantize.cpp",
-                        "nn/mean.cpp", "nn/pad.cpp", "nn/concatenation.cpp"})
+                        "nn/mean.cpp", "nn/pad.cpp", "nn/concatenation.cpp", "nn/leaky_relu.cpp"})
     EXPECT_TRUE(files.count(f)) << f;
   EXPECT_EQ(run(cmd), 0);
 }
