@@ -29,5 +29,16 @@ void activation_f32(Activation activation, int32_t count, const float* input, fl
   for (int32_t i = 0; i < count; ++i) output[i] = clamp_f32(input[i], lo, hi);
 }
 
+void eval_activation_s8(const void* call, const void* const* in, void* const* out) {
+  const ActivationS8Call& c = *static_cast<const ActivationS8Call*>(call);
+  activation_s8(c.params, c.count, static_cast<const int8_t*>(in[0]), static_cast<int8_t*>(out[0]));
+}
+
+void eval_activation_f32(const void* call, const void* const* in, void* const* out) {
+  const ActivationF32Call& c = *static_cast<const ActivationF32Call*>(call);
+  activation_f32(static_cast<Activation>(c.activation), c.count, static_cast<const float*>(in[0]),
+                 static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

@@ -19,6 +19,18 @@ void activation_s8_params(Activation activation, float input_scale, int32_t inpu
 void activation_s8(const ActivationParams& params, int32_t count, const int8_t* input, int8_t* output);
 void activation_f32(Activation activation, int32_t count, const float* input, float* output);
 
+// Prepared calls (sdk/nn/op_table.h): inputs {input}, outputs {output}.
+struct ActivationS8Call {
+  ActivationParams params;
+  int32_t count;
+};
+struct ActivationF32Call {
+  int32_t activation;  // Activation
+  int32_t count;
+};
+void eval_activation_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_activation_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

@@ -81,5 +81,29 @@ void add_f32_broadcast(const FloatActivation& act, const BroadcastShape& s, cons
         }
 }
 
+void eval_add_s8(const void* call, const void* const* in, void* const* out) {
+  const AddS8Call& c = *static_cast<const AddS8Call*>(call);
+  add_s8(c.params, c.count, static_cast<const int8_t*>(in[0]), static_cast<const int8_t*>(in[1]),
+         static_cast<int8_t*>(out[0]));
+}
+
+void eval_add_s8_broadcast(const void* call, const void* const* in, void* const* out) {
+  const AddS8BroadcastCall& c = *static_cast<const AddS8BroadcastCall*>(call);
+  add_s8_broadcast(c.params, c.shape, static_cast<const int8_t*>(in[0]), static_cast<const int8_t*>(in[1]),
+                   static_cast<int8_t*>(out[0]));
+}
+
+void eval_add_f32(const void* call, const void* const* in, void* const* out) {
+  const BinaryF32Call& c = *static_cast<const BinaryF32Call*>(call);
+  add_f32(c.act, c.count, static_cast<const float*>(in[0]), static_cast<const float*>(in[1]),
+          static_cast<float*>(out[0]));
+}
+
+void eval_add_f32_broadcast(const void* call, const void* const* in, void* const* out) {
+  const BinaryF32BroadcastCall& c = *static_cast<const BinaryF32BroadcastCall*>(call);
+  add_f32_broadcast(c.act, c.shape, static_cast<const float*>(in[0]), static_cast<const float*>(in[1]),
+                    static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

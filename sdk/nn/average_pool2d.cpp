@@ -74,5 +74,17 @@ void average_pool2d_f32(const PoolParams& pool, const FloatActivation& act, cons
   }
 }
 
+void eval_average_pool2d_s8(const void* call, const void* const* in, void* const* out) {
+  const Pool2dS8Call& c = *static_cast<const Pool2dS8Call*>(call);
+  average_pool2d_s8(c.pool, c.act_min, c.act_max, c.input, static_cast<const int8_t*>(in[0]), c.output,
+                    static_cast<int8_t*>(out[0]));
+}
+
+void eval_average_pool2d_f32(const void* call, const void* const* in, void* const* out) {
+  const Pool2dF32Call& c = *static_cast<const Pool2dF32Call*>(call);
+  average_pool2d_f32(c.pool, c.act, c.input, static_cast<const float*>(in[0]), c.output,
+                     static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "nn/kernel_types.h"
+
 namespace kiln {
 namespace nn {
 
@@ -18,6 +20,16 @@ struct BroadcastShape {
 // shapes are equal: callers then use the flat element count instead).
 bool make_broadcast_shape(int rank1, const int32_t* dims1, int rank2, const int32_t* dims2,
                           BroadcastShape* out);
+
+// Call structs of the float32 binary kernels (add.h, mul.h): elementwise over count elements, or broadcast.
+struct BinaryF32Call {
+  FloatActivation act;
+  int32_t count;
+};
+struct BinaryF32BroadcastCall {
+  FloatActivation act;
+  BroadcastShape shape;
+};
 
 }  // namespace nn
 }  // namespace kiln

@@ -17,5 +17,11 @@ void concatenation(int32_t num_inputs, const void* const* inputs, const int32_t*
   }
 }
 
+void eval_concatenation(const void* call, const void* const* in, void* const* out) {
+  const ConcatenationCall& c = *static_cast<const ConcatenationCall*>(call);
+  concatenation(c.num_inputs, in, c.axis_sizes, c.outer, c.inner, static_cast<size_t>(c.element_size),
+                out[0]);
+}
+
 }  // namespace nn
 }  // namespace kiln

@@ -13,6 +13,17 @@ namespace nn {
 void concatenation(int32_t num_inputs, const void* const* inputs, const int32_t* axis_sizes, int32_t outer,
                    int32_t inner, size_t element_size, void* output);
 
+static const int32_t kMaxConcatInputs = 16;
+
+// Prepared call (sdk/nn/op_table.h): inputs {num_inputs tensors}, outputs {output}.
+struct ConcatenationCall {
+  int32_t num_inputs;
+  int32_t axis_sizes[kMaxConcatInputs];
+  int32_t outer, inner;
+  int32_t element_size;
+};
+void eval_concatenation(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

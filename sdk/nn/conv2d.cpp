@@ -381,5 +381,19 @@ void conv2d_f32(const ConvParams& conv, const FloatActivation& act, const Dims& 
   }
 }
 
+void eval_conv2d_s8(const void* call, const void* const* in, void* const* out) {
+  const Conv2dS8Call& c = *static_cast<const Conv2dS8Call*>(call);
+  conv2d_s8(c.conv, c.quant, c.act, c.input, static_cast<const int8_t*>(in[0]), c.filter,
+            static_cast<const int8_t*>(in[1]), static_cast<const int32_t*>(in[2]), c.output,
+            static_cast<int8_t*>(out[0]));
+}
+
+void eval_conv2d_f32(const void* call, const void* const* in, void* const* out) {
+  const Conv2dF32Call& c = *static_cast<const Conv2dF32Call*>(call);
+  conv2d_f32(c.conv, c.act, c.input, static_cast<const float*>(in[0]), c.filter,
+             static_cast<const float*>(in[1]), static_cast<const float*>(in[2]), c.output,
+             static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

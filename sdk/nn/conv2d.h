@@ -15,6 +15,22 @@ void conv2d_f32(const ConvParams& conv, const FloatActivation& act, const Dims& 
                 const float* input, const Dims& filter_dims, const float* filter, const float* bias,
                 const Dims& output_dims, float* output);
 
+// Prepared calls (sdk/nn/op_table.h): eval_conv2d_* runs conv2d_* on a call struct, with inputs {input,
+// filter, bias (may be null)} and outputs {output}.
+struct Conv2dS8Call {
+  ConvParams conv;
+  QuantParams quant;
+  QuantActivation act;
+  Dims input, filter, output;
+};
+struct Conv2dF32Call {
+  ConvParams conv;
+  FloatActivation act;
+  Dims input, filter, output;
+};
+void eval_conv2d_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_conv2d_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

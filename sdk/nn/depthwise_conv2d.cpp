@@ -178,5 +178,19 @@ void depthwise_conv2d_f32(const DepthwiseParams& conv, const FloatActivation& ac
   }
 }
 
+void eval_depthwise_conv2d_s8(const void* call, const void* const* in, void* const* out) {
+  const DepthwiseConv2dS8Call& c = *static_cast<const DepthwiseConv2dS8Call*>(call);
+  depthwise_conv2d_s8(c.conv, c.quant, c.act, c.input, static_cast<const int8_t*>(in[0]), c.filter,
+                      static_cast<const int8_t*>(in[1]), static_cast<const int32_t*>(in[2]), c.output,
+                      static_cast<int8_t*>(out[0]));
+}
+
+void eval_depthwise_conv2d_f32(const void* call, const void* const* in, void* const* out) {
+  const DepthwiseConv2dF32Call& c = *static_cast<const DepthwiseConv2dF32Call*>(call);
+  depthwise_conv2d_f32(c.conv, c.act, c.input, static_cast<const float*>(in[0]), c.filter,
+                       static_cast<const float*>(in[1]), static_cast<const float*>(in[2]), c.output,
+                       static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

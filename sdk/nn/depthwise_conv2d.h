@@ -15,6 +15,22 @@ void depthwise_conv2d_f32(const DepthwiseParams& conv, const FloatActivation& ac
                           const float* input, const Dims& filter_dims, const float* filter, const float* bias,
                           const Dims& output_dims, float* output);
 
+// Prepared calls (sdk/nn/op_table.h): eval_depthwise_conv2d_* runs depthwise_conv2d_* on a call struct, with
+// inputs {input, filter, bias (may be null)} and outputs {output}.
+struct DepthwiseConv2dS8Call {
+  DepthwiseParams conv;
+  QuantParams quant;
+  QuantActivation act;
+  Dims input, filter, output;
+};
+struct DepthwiseConv2dF32Call {
+  DepthwiseParams conv;
+  FloatActivation act;
+  Dims input, filter, output;
+};
+void eval_depthwise_conv2d_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_depthwise_conv2d_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

@@ -205,5 +205,24 @@ void fully_connected_f32(const FullyConnectedDims& dims, const FloatActivation& 
   }
 }
 
+void eval_fully_connected_s8(const void* call, const void* const* in, void* const* out) {
+  const FullyConnectedS8Call& c = *static_cast<const FullyConnectedS8Call*>(call);
+  QuantParams quant = c.quant;
+  const int8_t shift = static_cast<int8_t>(c.shift);
+  if (!quant.multiplier) {
+    quant.multiplier = &c.multiplier;
+    quant.shift = &shift;
+  }
+  fully_connected_s8(c.dims, quant, c.act, c.filter_offset, static_cast<const int8_t*>(in[0]),
+                     static_cast<const int8_t*>(in[1]), static_cast<const int32_t*>(in[2]),
+                     static_cast<int8_t*>(out[0]));
+}
+
+void eval_fully_connected_f32(const void* call, const void* const* in, void* const* out) {
+  const FullyConnectedF32Call& c = *static_cast<const FullyConnectedF32Call*>(call);
+  fully_connected_f32(c.dims, c.act, static_cast<const float*>(in[0]), static_cast<const float*>(in[1]),
+                      static_cast<const float*>(in[2]), static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

@@ -1,10 +1,15 @@
-// Memory planning and execution. The arena holds one uint32 offset per tensor and per operator (its kernel
-// scratch), then the activation region. Planning is greedy by size with first fit among the buffers whose
-// lifetimes overlap; reshape-like operators share their input's memory. While planning, the activation
-// region (or the caller's scratch) holds each entry's lifetime and size.
+// Memory planning, preparation and execution. The arena holds one uint32 offset per tensor, then the
+// activation region, then the prepared operators (sdk/nn/op_table.h): the PreparedOp array, each operator's
+// call struct (with its requantization multipliers) and its tensor pointers. Planning is greedy by size with
+// first fit among the buffers whose lifetimes overlap; alias operators (reshapes) share their input's memory.
+// While planning, the activation region (or the caller's scratch) holds each entry's lifetime and size.
+//
+// The prepared operators come last so that the activations start at the same offset on every target: the
+// host computes the arena layout of a deployed library (src/deploy/library_writer.cpp), and only the
+// prepared part, which holds pointers, is smaller on a 32-bit device.
 #include <string.h>
 
-#include "nn/operators.h"
+#include "nn/op_table.h"
 #include "nn/tflite_reader.h"
 
 namespace kiln {
@@ -13,7 +18,12 @@ namespace nn {
 namespace {
 
 const uint32_t kUnplaced = 0xFFFFFFFEu;
+// A tensor without arena memory (constant or unused) in Interpreter::plan.
+const uint32_t kNoOffset = 0xFFFFFFFFu;
 const uint16_t kUnused = 0xFFFF;
+// The prepared part starts aligned for a pointer; the arena is only required to be 4-byte aligned, so its
+// size includes the worst-case padding (none on a 32-bit target).
+const size_t kPreparedSlack = sizeof(void*) > 4 ? sizeof(void*) - 4 : 0;
 
 struct Entry {
   uint16_t first, last;
@@ -22,10 +32,6 @@ struct Entry {
 
 inline uint32_t align4(size_t n) {
   return static_cast<uint32_t>((n + 3) & ~static_cast<size_t>(3));
-}
-
-uint32_t entry_count(const Model& m) {
-  return m.num_tensors + m.num_operators;
 }
 
 bool non_constant(const Model& m, int32_t t, uint32_t* bytes) {
@@ -45,10 +51,14 @@ void touch(Entry* e, uint32_t at) {
   if (a > e->last) e->last = a;
 }
 
+bool is_alias(int32_t code) {
+  const OpDef* def = find_op(code);
+  return def && def->alias;
+}
+
 // Fills plan (offsets) using entries as work space; *peak receives the activation bytes.
 Status plan_model(const Model& m, uint32_t* plan, Entry* entries, size_t* peak) {
-  const uint32_t n = entry_count(m);
-  const uint32_t t_count = m.num_tensors;
+  const uint32_t n = m.num_tensors;
   for (uint32_t e = 0; e < n; ++e) {
     plan[e] = e;  // alias root while computing lifetimes
     entries[e].first = kUnused;
@@ -60,7 +70,7 @@ Status plan_model(const Model& m, uint32_t* plan, Entry* entries, size_t* peak) 
     OperatorView op;
     Status s = read_operator(m, static_cast<int32_t>(i), &op);
     if (s != kOk) return s;
-    if (!is_reshape_operator(op.code)) continue;
+    if (!is_alias(op.code)) continue;
     const int32_t in = operator_input(m, op, 0), out = operator_output(m, op, 0);
     uint32_t bytes;
     if (in >= 0 && out >= 0 && non_constant(m, in, &bytes)) plan[out] = plan[in];
@@ -82,20 +92,13 @@ Status plan_model(const Model& m, uint32_t* plan, Entry* entries, size_t* peak) 
       const int32_t t = operator_output(m, op, k);
       if (t >= 0 && non_constant(m, t, &bytes)) touch(&entries[plan[t]], i);
     }
-    size_t scratch = 0;
-    s = run_operator(m, static_cast<int32_t>(i), 0, &scratch);
-    if (s != kOk) return s;
-    if (scratch > 0) {
-      entries[t_count + i].first = entries[t_count + i].last = static_cast<uint16_t>(i);
-      entries[t_count + i].size = align4(scratch);
-    }
   }
   const uint32_t last_op = m.num_operators > 0 ? m.num_operators - 1 : 0;
   for (uint32_t i = 0; i < m.num_outputs; ++i) {
     const int32_t t = read_i32(m, m.outputs, i);
     touch(&entries[plan[t]], last_op);
   }
-  for (uint32_t t = 0; t < t_count; ++t) {
+  for (uint32_t t = 0; t < n; ++t) {
     uint32_t bytes = 0;
     if (entries[t].first != kUnused && plan[t] == t && non_constant(m, static_cast<int32_t>(t), &bytes))
       entries[t].size = bytes;
@@ -136,7 +139,7 @@ Status plan_model(const Model& m, uint32_t* plan, Entry* entries, size_t* peak) 
   for (uint32_t i = 0; i < m.num_operators; ++i) {
     OperatorView op;
     if (read_operator(m, static_cast<int32_t>(i), &op) != kOk) return kBadModel;
-    if (!is_reshape_operator(op.code)) continue;
+    if (!is_alias(op.code)) continue;
     const int32_t in = operator_input(m, op, 0), out = operator_output(m, op, 0);
     uint32_t bytes;
     if (in >= 0 && out >= 0 && non_constant(m, in, &bytes)) plan[out] = plan[in];
@@ -145,10 +148,52 @@ Status plan_model(const Model& m, uint32_t* plan, Entry* entries, size_t* peak) 
   return kOk;
 }
 
+// The memory of tensor t once the activations are placed: its constant data, or its planned offset.
+void* tensor_memory(const Model& m, const uint32_t* plan, uint8_t* activations, int32_t t) {
+  if (t < 0) return 0;
+  TensorView v;
+  if (read_tensor(m, t, &v) != kOk) return 0;
+  if (v.data) return const_cast<uint8_t*>(v.data);
+  return plan[t] == kNoOffset ? 0 : activations + plan[t];
+}
+
+// Prepares every operator into memory. With memory->base null it only counts the bytes (plan and
+// activations may then be null); otherwise it also fills ops, the operators ready to run.
+Status prepare_model(const Model& m, const uint32_t* plan, uint8_t* activations, PrepareMemory* memory,
+                     PreparedOp** ops_out) {
+  PreparedOp* ops = static_cast<PreparedOp*>(memory->allocate(sizeof(PreparedOp) * m.num_operators));
+  for (uint32_t i = 0; i < m.num_operators; ++i) {
+    PreparedCall call;
+    Status s = prepare_operator(m, static_cast<int32_t>(i), memory, &call);
+    if (s != kOk) return s;
+    const void** inputs = static_cast<const void**>(memory->allocate(sizeof(void*) * call.num_inputs));
+    void** outputs = static_cast<void**>(memory->allocate(sizeof(void*) * call.num_outputs));
+    if (!memory->base) continue;
+    if (!ops || !inputs || !outputs) return kArenaTooSmall;
+    for (int32_t k = 0; k < call.num_inputs; ++k)
+      inputs[k] = tensor_memory(m, plan, activations, call.inputs[k]);
+    for (int32_t k = 0; k < call.num_outputs; ++k)
+      outputs[k] = tensor_memory(m, plan, activations, call.outputs[k]);
+    ops[i].eval = call.kernel->eval;
+    ops[i].call = call.call;
+    ops[i].inputs = inputs;
+    ops[i].outputs = outputs;
+  }
+  if (ops_out) *ops_out = ops;
+  return kOk;
+}
+
+Status prepared_bytes(const Model& m, size_t* bytes) {
+  PrepareMemory counter = {0, 0, 0};
+  const Status s = prepare_model(m, 0, 0, &counter, 0);
+  *bytes = counter.used + kPreparedSlack;
+  return s;
+}
+
 }  // namespace
 
 size_t plan_scratch_bytes(const Model& model) {
-  return static_cast<size_t>(entry_count(model)) * (sizeof(uint32_t) + sizeof(Entry)) + 8;
+  return static_cast<size_t>(model.num_tensors) * (sizeof(uint32_t) + sizeof(Entry)) + 8;
 }
 
 Status arena_bytes_needed(const Model& model, void* scratch, size_t scratch_bytes, size_t* arena_bytes) {
@@ -156,14 +201,16 @@ Status arena_bytes_needed(const Model& model, void* scratch, size_t scratch_byte
   if (scratch_bytes < plan_scratch_bytes(model)) return kArenaTooSmall;
   uintptr_t base = (reinterpret_cast<uintptr_t>(scratch) + 7) & ~static_cast<uintptr_t>(7);
   uint32_t* plan = reinterpret_cast<uint32_t*>(base);
-  const uint32_t n = entry_count(model);
+  const uint32_t n = model.num_tensors;
   Entry* entries = reinterpret_cast<Entry*>(plan + n + (n & 1));
   size_t peak = 0;
   Status s = plan_model(model, plan, entries, &peak);
   if (s != kOk) return s;
+  size_t prepared = 0;
+  if ((s = prepared_bytes(model, &prepared)) != kOk) return s;
   const size_t header = 4 * static_cast<size_t>(n);
   const size_t work = sizeof(Entry) * static_cast<size_t>(n);
-  *arena_bytes = header + (peak > work ? peak : work);
+  *arena_bytes = header + (peak > work ? peak : work) + prepared;
   return kOk;
 }
 
@@ -174,7 +221,7 @@ Status interpreter_init(Interpreter* interp, const Model* model, void* arena, si
   interp->ready = false;
   interp->model = model;
   if (reinterpret_cast<uintptr_t>(arena) % 4 != 0) return kBadAlignment;
-  const uint32_t n = entry_count(*model);
+  const uint32_t n = model->num_tensors;
   const size_t header = 4 * static_cast<size_t>(n);
   const size_t work = sizeof(Entry) * static_cast<size_t>(n);
   if (arena_bytes < header + work) return kArenaTooSmall;
@@ -183,13 +230,25 @@ Status interpreter_init(Interpreter* interp, const Model* model, void* arena, si
   size_t peak = 0;
   Status s = plan_model(*model, plan, reinterpret_cast<Entry*>(activations), &peak);
   if (s != kOk) return s;
-  const size_t total = header + (peak > work ? peak : work);
+  size_t prepared = 0;
+  if ((s = prepared_bytes(*model, &prepared)) != kOk) return s;
+  const size_t region = peak > work ? peak : work;
+  const size_t total = header + region + prepared;
   if (needed) *needed = total;
   if (arena_bytes < total) return kArenaTooSmall;
+
+  uint8_t* end = static_cast<uint8_t*>(arena) + total;
+  uint8_t* start = activations + region;
+  start += (sizeof(void*) - reinterpret_cast<uintptr_t>(start) % sizeof(void*)) % sizeof(void*);
+  PrepareMemory memory = {start, static_cast<size_t>(end - start), 0};
+  PreparedOp* ops = 0;
+  if ((s = prepare_model(*model, plan, activations, &memory, &ops)) != kOk) return s;
   interp->arena = static_cast<uint8_t*>(arena);
   interp->arena_bytes = total;
   interp->plan = plan;
   interp->activations = activations;
+  interp->ops = ops;
+  interp->prepared_bytes = prepared;
   interp->ready = true;
   return kOk;
 }
@@ -223,9 +282,10 @@ Status interpreter_invoke_range(Interpreter* interp, int first, int end) {
   if (!interp->ready) return kNotInitialized;
   const int count = static_cast<int>(interp->model->num_operators);
   if (first < 0 || end > count || first > end) return kBadIndex;
+  // Everything was checked and derived by interpreter_init: each operator is one kernel call.
   for (int i = first; i < end; ++i) {
-    Status s = run_operator(*interp->model, i, interp, 0);
-    if (s != kOk) return s;
+    const PreparedOp& op = interp->ops[i];
+    op.eval(op.call, op.inputs, op.outputs);
   }
   return kOk;
 }

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "kiln/tflite_schema.h"
+
 namespace kiln {
 namespace nn {
 
@@ -12,13 +14,19 @@ struct Dims {
   int32_t n, h, w, c;
 };
 
-// Fused activation of the TFLite schema.
-enum Activation { kActNone = 0, kActRelu = 1, kActReluN1To1 = 2, kActRelu6 = 3 };
+// Fused activation of the TFLite schema (kActNone, kActRelu, kActReluN1To1, kActRelu6 are the ones the
+// kernels implement).
+typedef tflite::ActivationFunctionType Activation;
+using tflite::kActNone;
+using tflite::kActRelu;
+using tflite::kActRelu6;
+using tflite::kActReluN1To1;
 
 // Requantization of an int32 accumulator: per output channel when count > 1, one pair for all otherwise.
 struct QuantParams {
   const int32_t* multiplier;
-  const int32_t* shift;
+  const int8_t*
+      shift;  // in [-31, 30] (quantize_multiplier): one byte each, as the interpreter keeps them in RAM
   int32_t count;
 };
 
@@ -50,6 +58,18 @@ struct PoolParams {
   int32_t stride_h, stride_w;
   int32_t filter_h, filter_w;
   int32_t pad_h, pad_w;
+};
+
+// Call structs of the pooling kernels (average_pool2d.h, max_pool2d.h).
+struct Pool2dS8Call {
+  PoolParams pool;
+  int32_t act_min, act_max;
+  Dims input, output;
+};
+struct Pool2dF32Call {
+  PoolParams pool;
+  FloatActivation act;
+  Dims input, output;
 };
 
 }  // namespace nn

@@ -54,5 +54,15 @@ void logistic_f32(int32_t count, const float* input, float* output) {
   }
 }
 
+void eval_logistic_s8(const void* call, const void* const* in, void* const* out) {
+  const LogisticS8Call& c = *static_cast<const LogisticS8Call*>(call);
+  logistic_s8(c.params, c.count, static_cast<const int8_t*>(in[0]), static_cast<int8_t*>(out[0]));
+}
+
+void eval_logistic_f32(const void* call, const void* const* in, void* const* out) {
+  const LogisticF32Call& c = *static_cast<const LogisticF32Call*>(call);
+  logistic_f32(c.count, static_cast<const float*>(in[0]), static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

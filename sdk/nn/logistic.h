@@ -19,6 +19,17 @@ void logistic_s8_params(float input_scale, int32_t input_zero_point, LogisticPar
 void logistic_s8(const LogisticParams& params, int32_t count, const int8_t* input, int8_t* output);
 void logistic_f32(int32_t count, const float* input, float* output);
 
+// Prepared calls (sdk/nn/op_table.h): inputs {input}, outputs {output}.
+struct LogisticS8Call {
+  LogisticParams params;
+  int32_t count;
+};
+struct LogisticF32Call {
+  int32_t count;
+};
+void eval_logistic_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_logistic_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

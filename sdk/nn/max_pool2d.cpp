@@ -70,5 +70,17 @@ void max_pool2d_f32(const PoolParams& pool, const FloatActivation& act, const Di
   }
 }
 
+void eval_max_pool2d_s8(const void* call, const void* const* in, void* const* out) {
+  const Pool2dS8Call& c = *static_cast<const Pool2dS8Call*>(call);
+  max_pool2d_s8(c.pool, c.act_min, c.act_max, c.input, static_cast<const int8_t*>(in[0]), c.output,
+                static_cast<int8_t*>(out[0]));
+}
+
+void eval_max_pool2d_f32(const void* call, const void* const* in, void* const* out) {
+  const Pool2dF32Call& c = *static_cast<const Pool2dF32Call*>(call);
+  max_pool2d_f32(c.pool, c.act, c.input, static_cast<const float*>(in[0]), c.output,
+                 static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

@@ -12,6 +12,10 @@ void max_pool2d_s8(const PoolParams& pool, int32_t act_min, int32_t act_max, con
 void max_pool2d_f32(const PoolParams& pool, const FloatActivation& act, const Dims& input_dims,
                     const float* input, const Dims& output_dims, float* output);
 
+// Prepared calls (sdk/nn/op_table.h; call structs in kernel_types.h): inputs {input}, outputs {output}.
+void eval_max_pool2d_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_max_pool2d_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

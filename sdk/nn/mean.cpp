@@ -96,5 +96,15 @@ void mean_f32(const MeanParams& p, const float* input, float* output) {
   for (int32_t o = 0; o < outputs; ++o) output[o] = output[o] / static_cast<float>(count);
 }
 
+void eval_mean_s8(const void* call, const void* const* in, void* const* out) {
+  mean_s8(*static_cast<const MeanParams*>(call), static_cast<const int8_t*>(in[0]),
+          static_cast<int8_t*>(out[0]));
+}
+
+void eval_mean_f32(const void* call, const void* const* in, void* const* out) {
+  mean_f32(*static_cast<const MeanParams*>(call), static_cast<const float*>(in[0]),
+           static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

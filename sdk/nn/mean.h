@@ -21,6 +21,10 @@ void mean_s8_params(float input_scale, int32_t input_zp, float output_scale, int
 void mean_s8(const MeanParams& params, const int8_t* input, int8_t* output);
 void mean_f32(const MeanParams& params, const float* input, float* output);
 
+// Prepared calls (sdk/nn/op_table.h; the call struct is MeanParams): inputs {input}, outputs {output}.
+void eval_mean_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_mean_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

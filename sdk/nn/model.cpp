@@ -1,5 +1,5 @@
 // model_load: the structural and semantic validation of a .tflite file, and the model accessors.
-#include "nn/operators.h"
+#include "nn/op_table.h"
 #include "nn/tflite_reader.h"
 
 namespace kiln {
@@ -82,17 +82,18 @@ Status model_load(Model* model, const void* data, size_t size) {
   Table model_table;
   if (!model_table.init(fb, root)) return kBadFlatbuffer;
   uint32_t subgraphs = 0, num_subgraphs = 0;
-  if (!model_table.vector(1, 4, &m.opcodes, &m.num_opcodes) ||
-      !model_table.vector(2, 4, &subgraphs, &num_subgraphs) ||
-      !model_table.vector(4, 4, &m.buffers, &m.num_buffers))
+  if (!model_table.vector(tflite::fields::Model::kOperatorCodes, 4, &m.opcodes, &m.num_opcodes) ||
+      !model_table.vector(tflite::fields::Model::kSubgraphs, 4, &subgraphs, &num_subgraphs) ||
+      !model_table.vector(tflite::fields::Model::kBuffers, 4, &m.buffers, &m.num_buffers))
     return kTruncated;
   if (num_subgraphs < 1) return kBadModel;
   Table subgraph;
   if (!vector_table(fb, subgraphs, 0, &subgraph)) return kBadFlatbuffer;
-  if (!subgraph.vector(0, 4, &m.tensors, &m.num_tensors) ||
-      !subgraph.vector(1, 4, &m.inputs, &m.num_inputs) ||
-      !subgraph.vector(2, 4, &m.outputs, &m.num_outputs) ||
-      !subgraph.vector(3, 4, &m.operators, &m.num_operators))
+  typedef tflite::fields::SubGraph G;
+  if (!subgraph.vector(G::kTensors, 4, &m.tensors, &m.num_tensors) ||
+      !subgraph.vector(G::kInputs, 4, &m.inputs, &m.num_inputs) ||
+      !subgraph.vector(G::kOutputs, 4, &m.outputs, &m.num_outputs) ||
+      !subgraph.vector(G::kOperators, 4, &m.operators, &m.num_operators))
     return kTruncated;
   if (m.num_inputs < 1 || m.num_outputs < 1) return kBadModel;
   // The planner keeps lifetimes in 16 bits and offsets in 32.
@@ -108,9 +109,13 @@ Status model_load(Model* model, const void* data, size_t size) {
   }
   Status s = check_graph(&m);
   if (s != kOk) return s;
+  // Every operator prepares (counting only: no memory is written), so the interpreter's preparation and every
+  // kernel call after it cannot fail.
   for (uint32_t i = 0; i < m.num_operators; ++i) {
     m.error_operator = static_cast<int32_t>(i);
-    s = run_operator(m, static_cast<int32_t>(i), 0, 0);
+    PrepareMemory counter = {0, 0, 0};
+    PreparedCall call;
+    s = prepare_operator(m, static_cast<int32_t>(i), &counter, &call);
     if (s != kOk) return s;
   }
   m.error_operator = -1;
@@ -170,54 +175,15 @@ int model_operator_output(const Model& model, int op, int i) {
 }
 
 const char* builtin_operator_name(int code) {
+  const OpDef* def = find_op(code);
+  if (def) return def->name;
+  // Operators the runtime lacks that models commonly have, so that messages can name them.
   switch (code) {
-    case kOpAdd:
-      return "ADD";
-    case kOpAveragePool2D:
-      return "AVERAGE_POOL_2D";
-    case kOpConcatenation:
-      return "CONCATENATION";
-    case kOpConv2D:
-      return "CONV_2D";
-    case kOpDepthwiseConv2D:
-      return "DEPTHWISE_CONV_2D";
-    case kOpDequantize:
-      return "DEQUANTIZE";
-    case kOpFullyConnected:
-      return "FULLY_CONNECTED";
-    case kOpLogistic:
-      return "LOGISTIC";
-    case kOpMaxPool2D:
-      return "MAX_POOL_2D";
-    case kOpMul:
-      return "MUL";
-    case kOpRelu:
-      return "RELU";
-    case kOpReluN1To1:
-      return "RELU_N1_TO_1";
-    case kOpRelu6:
-      return "RELU6";
-    case kOpReshape:
-      return "RESHAPE";
-    case kOpSoftmax:
-      return "SOFTMAX";
-    case kOpPad:
-      return "PAD";
-    case kOpMean:
-      return "MEAN";
-    case kOpSqueeze:
-      return "SQUEEZE";
-    case kOpPadV2:
-      return "PADV2";
-    case kOpExpandDims:
-      return "EXPAND_DIMS";
-    case kOpQuantize:
-      return "QUANTIZE";
-    case 27:
+    case tflite::kOpSvdf:
       return "SVDF";
-    case 44:
+    case tflite::kOpUnidirectionalSequenceLstm:
       return "UNIDIRECTIONAL_SEQUENCE_LSTM";
-    case 32:
+    case tflite::kOpCustom:
       return "CUSTOM";
     default:
       return "UNKNOWN";

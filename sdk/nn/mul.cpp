@@ -66,5 +66,29 @@ void mul_f32_broadcast(const FloatActivation& act, const BroadcastShape& s, cons
                         act.act_min, act.act_max);
 }
 
+void eval_mul_s8(const void* call, const void* const* in, void* const* out) {
+  const MulS8Call& c = *static_cast<const MulS8Call*>(call);
+  mul_s8(c.params, c.count, static_cast<const int8_t*>(in[0]), static_cast<const int8_t*>(in[1]),
+         static_cast<int8_t*>(out[0]));
+}
+
+void eval_mul_s8_broadcast(const void* call, const void* const* in, void* const* out) {
+  const MulS8BroadcastCall& c = *static_cast<const MulS8BroadcastCall*>(call);
+  mul_s8_broadcast(c.params, c.shape, static_cast<const int8_t*>(in[0]), static_cast<const int8_t*>(in[1]),
+                   static_cast<int8_t*>(out[0]));
+}
+
+void eval_mul_f32(const void* call, const void* const* in, void* const* out) {
+  const BinaryF32Call& c = *static_cast<const BinaryF32Call*>(call);
+  mul_f32(c.act, c.count, static_cast<const float*>(in[0]), static_cast<const float*>(in[1]),
+          static_cast<float*>(out[0]));
+}
+
+void eval_mul_f32_broadcast(const void* call, const void* const* in, void* const* out) {
+  const BinaryF32BroadcastCall& c = *static_cast<const BinaryF32BroadcastCall*>(call);
+  mul_f32_broadcast(c.act, c.shape, static_cast<const float*>(in[0]), static_cast<const float*>(in[1]),
+                    static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

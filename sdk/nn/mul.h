@@ -26,6 +26,21 @@ void mul_f32(const FloatActivation& act, int32_t count, const float* input1, con
 void mul_f32_broadcast(const FloatActivation& act, const BroadcastShape& shape, const float* input1,
                        const float* input2, float* output);
 
+// Prepared calls (sdk/nn/op_table.h): inputs {input1, input2}, outputs {output}. The float32 calls are
+// BinaryF32Call and BinaryF32BroadcastCall (broadcast.h).
+struct MulS8Call {
+  MulParams params;
+  int32_t count;
+};
+struct MulS8BroadcastCall {
+  MulParams params;
+  BroadcastShape shape;
+};
+void eval_mul_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_mul_s8_broadcast(const void* call, const void* const* inputs, void* const* outputs);
+void eval_mul_f32(const void* call, const void* const* inputs, void* const* outputs);
+void eval_mul_f32_broadcast(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

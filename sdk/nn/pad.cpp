@@ -29,5 +29,16 @@ void pad(const PadParams& p, size_t element_size, const void* pad_value, const v
         }
 }
 
+void eval_pad_s8(const void* call, const void* const* in, void* const* out) {
+  const PadS8Call& c = *static_cast<const PadS8Call*>(call);
+  const int8_t value = static_cast<int8_t>(c.value);
+  pad(c.params, 1, &value, in[0], out[0]);
+}
+
+void eval_pad_f32(const void* call, const void* const* in, void* const* out) {
+  const PadF32Call& c = *static_cast<const PadF32Call*>(call);
+  pad(c.params, 4, &c.value, in[0], out[0]);
+}
+
 }  // namespace nn
 }  // namespace kiln

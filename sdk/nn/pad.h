@@ -19,6 +19,18 @@ struct PadParams {
 void pad(const PadParams& params, size_t element_size, const void* pad_value, const void* input,
          void* output);
 
+// Prepared calls (sdk/nn/op_table.h): inputs {input}, outputs {output}; value fills the padding.
+struct PadS8Call {
+  PadParams params;
+  int32_t value;
+};
+struct PadF32Call {
+  PadParams params;
+  float value;
+};
+void eval_pad_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_pad_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

@@ -33,5 +33,21 @@ void requantize_s16_s8(const RequantizeParams& p, int32_t count, const int16_t* 
   }
 }
 
+void eval_quantize_f32_s8(const void* call, const void* const* in, void* const* out) {
+  const QuantizeF32S8Call& c = *static_cast<const QuantizeF32S8Call*>(call);
+  quantize_f32_s8(c.scale, c.zero_point, c.count, static_cast<const float*>(in[0]),
+                  static_cast<int8_t*>(out[0]));
+}
+
+void eval_requantize_s8_s8(const void* call, const void* const* in, void* const* out) {
+  const RequantizeCall& c = *static_cast<const RequantizeCall*>(call);
+  requantize_s8_s8(c.params, c.count, static_cast<const int8_t*>(in[0]), static_cast<int8_t*>(out[0]));
+}
+
+void eval_requantize_s16_s8(const void* call, const void* const* in, void* const* out) {
+  const RequantizeCall& c = *static_cast<const RequantizeCall*>(call);
+  requantize_s16_s8(c.params, c.count, static_cast<const int16_t*>(in[0]), static_cast<int8_t*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

@@ -35,6 +35,20 @@ void requantize_params(float input_scale, int32_t input_zp, float output_scale, 
 void requantize_s8_s8(const RequantizeParams& params, int32_t count, const int8_t* input, int8_t* output);
 void requantize_s16_s8(const RequantizeParams& params, int32_t count, const int16_t* input, int8_t* output);
 
+// Prepared calls (sdk/nn/op_table.h): inputs {input}, outputs {output}.
+struct QuantizeF32S8Call {
+  float scale;
+  int32_t zero_point;
+  int32_t count;
+};
+struct RequantizeCall {
+  RequantizeParams params;
+  int32_t count;
+};
+void eval_quantize_f32_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_requantize_s8_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_requantize_s16_s8(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

@@ -177,7 +177,7 @@ struct ChannelRequant {
   int32_t k_hi;
 };
 
-inline bool requant_fast_ok(const int32_t* multiplier, const int32_t* shift, int32_t count,
+inline bool requant_fast_ok(const int32_t* multiplier, const int8_t* shift, int32_t count,
                             int32_t output_offset) {
   if (output_offset < -255 || output_offset > 255) return false;
   for (int32_t i = 0; i < count; ++i) {
@@ -220,7 +220,7 @@ inline int32_t requant_apply(int32_t acc, const ChannelRequant& c) {
 // requant_fast_ok holds for the whole op (fast), else the reference-equivalent requantize_s8 (slow).
 struct OpRequant {
   const int32_t* multiplier;
-  const int32_t* shift;
+  const int8_t* shift;
   bool per_channel, fast;
   bool sat8;  // the clamp is [-128, 127]: one SSAT
   int32_t output_offset, act_min, act_max;

@@ -90,5 +90,15 @@ void softmax_f32(float beta, int32_t rows, int32_t depth, const float* input, fl
   }
 }
 
+void eval_softmax_s8(const void* call, const void* const* in, void* const* out) {
+  const SoftmaxS8Call& c = *static_cast<const SoftmaxS8Call*>(call);
+  softmax_s8(c.params, c.rows, c.depth, static_cast<const int8_t*>(in[0]), static_cast<int8_t*>(out[0]));
+}
+
+void eval_softmax_f32(const void* call, const void* const* in, void* const* out) {
+  const SoftmaxF32Call& c = *static_cast<const SoftmaxF32Call*>(call);
+  softmax_f32(c.beta, c.rows, c.depth, static_cast<const float*>(in[0]), static_cast<float*>(out[0]));
+}
+
 }  // namespace nn
 }  // namespace kiln

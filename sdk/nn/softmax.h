@@ -20,6 +20,18 @@ void softmax_s8(const SoftmaxParams& params, int32_t rows, int32_t depth, const 
                 int8_t* output);
 void softmax_f32(float beta, int32_t rows, int32_t depth, const float* input, float* output);
 
+// Prepared calls (sdk/nn/op_table.h): inputs {input}, outputs {output}; rows of depth values.
+struct SoftmaxS8Call {
+  SoftmaxParams params;
+  int32_t rows, depth;
+};
+struct SoftmaxF32Call {
+  float beta;
+  int32_t rows, depth;
+};
+void eval_softmax_s8(const void* call, const void* const* inputs, void* const* outputs);
+void eval_softmax_f32(const void* call, const void* const* inputs, void* const* outputs);
+
 }  // namespace nn
 }  // namespace kiln
 

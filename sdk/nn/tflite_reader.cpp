@@ -27,6 +27,12 @@ size_t element_size(int32_t type) {
 
 const int32_t kMaxElements = 1 << 28;
 
+typedef tflite::fields::Tensor T;
+typedef tflite::fields::Buffer B;
+typedef tflite::fields::QuantizationParameters Q;
+typedef tflite::fields::Operator O;
+typedef tflite::fields::OperatorCode C;
+
 }  // namespace
 
 int32_t read_i32(const Model& model, uint32_t pos, uint32_t i) {
@@ -42,7 +48,7 @@ Status read_tensor(const Model& model, int32_t index, TensorView* v) {
   if (!vector_table(fb, model.tensors, static_cast<uint32_t>(index), &t)) return kBadFlatbuffer;
   bool bad = false;
   uint32_t shape = 0, rank = 0;
-  if (!t.vector(0, 4, &shape, &rank)) return kTruncated;
+  if (!t.vector(T::kShape, 4, &shape, &rank)) return kTruncated;
   if (rank > static_cast<uint32_t>(kMaxRank)) return kBadShape;
   v->rank = static_cast<int>(rank);
   int64_t elements = 1;
@@ -54,14 +60,15 @@ Status read_tensor(const Model& model, int32_t index, TensorView* v) {
   }
   for (uint32_t i = rank; i < static_cast<uint32_t>(kMaxRank); ++i) v->dims[i] = 1;
   v->elements = static_cast<int32_t>(elements);
-  const int32_t type = static_cast<int32_t>(t.u8(1, 0, &bad));
+  const int32_t type = static_cast<int32_t>(t.u8(T::kType, 0, &bad));
   v->element_size = element_size(type);
   if (v->element_size == 0) return kBadType;
   v->type = static_cast<TensorType>(type);
   v->bytes = static_cast<size_t>(elements) * v->element_size;
-  const uint32_t buffer = t.u32(2, 0, &bad);
-  if (t.u8(5, 0, &bad) != 0) return kUnsupportedFeature;  // is_variable: state between invocations
-  if (!t.vector(3, 1, &v->name, &v->name_length)) return kTruncated;
+  const uint32_t buffer = t.u32(T::kBuffer, 0, &bad);
+  if (t.u8(T::kIsVariable, 0, &bad) != 0)
+    return kUnsupportedFeature;  // is_variable: state between invocations
+  if (!t.vector(T::kName, 1, &v->name, &v->name_length)) return kTruncated;
   if (bad) return kBadFlatbuffer;
 
   // Constant data: buffer 0 is the empty sentinel; a buffer either holds data inline or (large models) at an
@@ -71,8 +78,8 @@ Status read_tensor(const Model& model, int32_t index, TensorView* v) {
   Table b;
   if (!vector_table(fb, model.buffers, buffer, &b)) return kBadFlatbuffer;
   uint32_t data = 0, data_size = 0;
-  if (!b.vector(0, 1, &data, &data_size)) return kTruncated;
-  const uint64_t offset = b.u64(1, 0, &bad), size = b.u64(2, 0, &bad);
+  if (!b.vector(B::kData, 1, &data, &data_size)) return kTruncated;
+  const uint64_t offset = b.u64(B::kOffset, 0, &bad), size = b.u64(B::kSize, 0, &bad);
   if (bad) return kBadFlatbuffer;
   if (data_size > 0) {
     if (data_size != v->bytes) return kBadShape;
@@ -89,11 +96,12 @@ Status read_tensor(const Model& model, int32_t index, TensorView* v) {
   v->zero_point = 0;
   v->quantized_dimension = 0;
   Table q;
-  if (!t.subtable(4, &q)) return kBadFlatbuffer;
+  if (!t.subtable(T::kQuantization, &q)) return kBadFlatbuffer;
   if (q.valid()) {
     uint32_t scales = 0, nscales = 0, zps = 0, nzps = 0;
-    if (!q.vector(2, 4, &scales, &nscales) || !q.vector(3, 8, &zps, &nzps)) return kTruncated;
-    const int32_t qdim = q.i32(6, 0, &bad);
+    if (!q.vector(Q::kScale, 4, &scales, &nscales) || !q.vector(Q::kZeroPoint, 8, &zps, &nzps))
+      return kTruncated;
+    const int32_t qdim = q.i32(Q::kQuantizedDimension, 0, &bad);
     if (bad) return kBadFlatbuffer;
     if (nscales > 0) {
       if (nzps != nscales) return kBadQuantization;
@@ -140,17 +148,18 @@ Status read_operator(const Model& model, int32_t index, OperatorView* v) {
   Table op;
   if (!vector_table(fb, model.operators, static_cast<uint32_t>(index), &op)) return kBadFlatbuffer;
   bool bad = false;
-  const uint32_t opcode_index = op.u32(0, 0, &bad);
+  const uint32_t opcode_index = op.u32(O::kOpcodeIndex, 0, &bad);
   if (bad) return kBadFlatbuffer;
   if (opcode_index >= model.num_opcodes) return kBadIndex;
   Table code;
   if (!vector_table(fb, model.opcodes, opcode_index, &code)) return kBadFlatbuffer;
   // The schema keeps the old int8 field for codes below 127; the real code is the larger of the two.
-  const int32_t deprecated = code.i8(0, 0, &bad);
-  const int32_t builtin = code.i32(3, 0, &bad);
+  const int32_t deprecated = code.i8(C::kDeprecatedBuiltinCode, 0, &bad);
+  const int32_t builtin = code.i32(C::kBuiltinCode, 0, &bad);
   if (bad) return kBadFlatbuffer;
   v->code = deprecated > builtin ? deprecated : builtin;
-  if (!op.vector(1, 4, &v->inputs, &v->num_inputs) || !op.vector(2, 4, &v->outputs, &v->num_outputs))
+  if (!op.vector(O::kInputs, 4, &v->inputs, &v->num_inputs) ||
+      !op.vector(O::kOutputs, 4, &v->outputs, &v->num_outputs))
     return kTruncated;
   for (uint32_t i = 0; i < v->num_inputs; ++i) {
     const int32_t t = read_i32(model, v->inputs, i);
@@ -160,41 +169,9 @@ Status read_operator(const Model& model, int32_t index, OperatorView* v) {
     const int32_t t = read_i32(model, v->outputs, i);
     if (t < 0 || t >= static_cast<int32_t>(model.num_tensors)) return kBadIndex;
   }
-  v->options_type = op.u8(3, 0, &bad);
-  if (bad || !op.subtable(4, &v->options)) return kBadFlatbuffer;
-  // As TFLite's builtin_options_as_X(): options of another type are absent, the defaults apply.
-  if (v->options_type != expected_options_type(v->code)) v->options = Table();
+  v->options_type = op.u8(O::kBuiltinOptionsType, tflite::kOptionsNone, &bad);
+  if (bad || !op.subtable(O::kBuiltinOptions, &v->options)) return kBadFlatbuffer;
   return kOk;
-}
-
-uint32_t expected_options_type(int32_t code) {
-  switch (code) {
-    case kOpConv2D:
-      return 1;
-    case kOpDepthwiseConv2D:
-      return 2;
-    case kOpAveragePool2D:
-    case kOpMaxPool2D:
-      return 5;
-    case kOpFullyConnected:
-      return 8;
-    case kOpSoftmax:
-      return 9;
-    case kOpConcatenation:
-      return 10;
-    case kOpAdd:
-      return 11;
-    case kOpReshape:
-      return 17;
-    case kOpMul:
-      return 21;
-    case kOpMean:
-      return 27;
-    case kOpSqueeze:
-      return 30;
-    default:
-      return 0;
-  }
 }
 
 int32_t operator_input(const Model& model, const OperatorView& op, uint32_t i) {

@@ -5,35 +5,11 @@
 #define KILN_NN_TFLITE_READER_H
 
 #include "kiln/nn.h"
+#include "kiln/tflite_schema.h"
 #include "nn/flatbuffer.h"
 
 namespace kiln {
 namespace nn {
-
-// BuiltinOperator codes of the TFLite schema that this runtime knows.
-enum BuiltinOp {
-  kOpAdd = 0,
-  kOpAveragePool2D = 1,
-  kOpConcatenation = 2,
-  kOpConv2D = 3,
-  kOpDepthwiseConv2D = 4,
-  kOpDequantize = 6,
-  kOpFullyConnected = 9,
-  kOpLogistic = 14,
-  kOpMaxPool2D = 17,
-  kOpMul = 18,
-  kOpRelu = 19,
-  kOpReluN1To1 = 20,
-  kOpRelu6 = 21,
-  kOpReshape = 22,
-  kOpSoftmax = 25,
-  kOpPad = 34,
-  kOpMean = 40,
-  kOpSqueeze = 43,
-  kOpPadV2 = 60,
-  kOpExpandDims = 70,
-  kOpQuantize = 114
-};
 
 struct TensorView {
   TensorType type;
@@ -57,8 +33,8 @@ struct OperatorView {
   int32_t code;
   uint32_t inputs, num_inputs;
   uint32_t outputs, num_outputs;
-  Table options;  // invalid when absent or of another options type than the operator's
-  uint32_t options_type;
+  Table options;          // invalid when absent (OpPrepare::options() also checks its type)
+  uint32_t options_type;  // tflite::BuiltinOptions
 };
 
 Status read_tensor(const Model& model, int32_t index, TensorView* view);
@@ -68,8 +44,6 @@ Status read_operator(const Model& model, int32_t index, OperatorView* view);
 // Tensor index of input/output i of an operator (-1 for an omitted optional input or out of range).
 int32_t operator_input(const Model& model, const OperatorView& op, uint32_t i);
 int32_t operator_output(const Model& model, const OperatorView& op, uint32_t i);
-// The BuiltinOptions union type an operator's options must have (0: none).
-uint32_t expected_options_type(int32_t code);
 // Reads element i of an int32 vector at pos.
 int32_t read_i32(const Model& model, uint32_t pos, uint32_t i);
 

@@ -15,7 +15,8 @@
 #include "deploy/overlap_plan.h"
 #include "deploy/resources.h"
 #include "kiln/nn.h"
-#include "nn/call_recorder.h"
+#include "nn/kernel_emit.h"
+#include "nn/op_table.h"
 #include "nn/tflite_reader.h"
 #include "tflite/model_file.h"
 
@@ -25,66 +26,31 @@ namespace {
 
 namespace nn = kiln::nn;
 
-// One recorded kernel call with copies of its derived constants.
+// One operator as sdk/nn prepares it: the kernel, its call struct (in memory, with the arrays it points to)
+// and the tensors it binds.
 struct Call {
   int op = 0;
   int code = 0;
-  nn::KernelCall k{};
-  std::vector<std::int32_t> multiplier, shift;
+  nn::PreparedCall prepared{};
+  std::vector<std::uint64_t> memory;  // the call struct and its arrays; heap storage, so moving Call keeps it
+  std::vector<int> inputs() const {
+    return std::vector<int>(prepared.inputs, prepared.inputs + prepared.num_inputs);
+  }
+  int output() const { return prepared.outputs[0]; }
+  bool alias() const { return prepared.op->alias; }
+  const nn::KernelEmit& emit() const { return prepared.kernel->emit; }
 };
 
-class Recorder : public nn::CallRecorder {
- public:
-  void* scratch(std::size_t bytes) override {
-    buffer_.assign(bytes / 4 + 1, 0);
-    return buffer_.data();
-  }
-  void record(const nn::KernelCall& k) override {
-    call.k = k;
-    call.multiplier.clear();
-    call.shift.clear();
-    if (k.kernel == nn::kRecConv2dS8 || k.kernel == nn::kRecDepthwiseConv2dS8 ||
-        k.kernel == nn::kRecFullyConnectedS8) {
-      call.multiplier.assign(k.quant.multiplier, k.quant.multiplier + k.quant.count);
-      call.shift.assign(k.quant.shift, k.quant.shift + k.quant.count);
-    }
-    recorded = true;
-  }
-  Call call;
-  bool recorded = false;
-
- private:
-  std::vector<std::int32_t> buffer_;
-};
-
-// The builtin operators sdk/nn/operators.cpp implements (tflite_reader.h).
-bool supported_code(std::int32_t code) {
-  switch (code) {
-    case nn::kOpAdd:
-    case nn::kOpAveragePool2D:
-    case nn::kOpConcatenation:
-    case nn::kOpConv2D:
-    case nn::kOpDepthwiseConv2D:
-    case nn::kOpDequantize:
-    case nn::kOpFullyConnected:
-    case nn::kOpLogistic:
-    case nn::kOpMaxPool2D:
-    case nn::kOpMul:
-    case nn::kOpRelu:
-    case nn::kOpReluN1To1:
-    case nn::kOpRelu6:
-    case nn::kOpReshape:
-    case nn::kOpSoftmax:
-    case nn::kOpPad:
-    case nn::kOpMean:
-    case nn::kOpSqueeze:
-    case nn::kOpPadV2:
-    case nn::kOpExpandDims:
-    case nn::kOpQuantize:
-      return true;
-    default:
-      return false;
-  }
+// Prepares operator op exactly as the interpreter does: once counting the bytes, then into memory of that
+// size.
+nn::Status prepare(const nn::Model& m, int op, Call* call) {
+  nn::PrepareMemory counter = {nullptr, 0, 0};
+  nn::Status s = nn::prepare_operator(m, op, &counter, &call->prepared);
+  if (s != nn::kOk) return s;
+  call->memory.assign(counter.used / 8 + 1, 0);
+  nn::PrepareMemory memory = {reinterpret_cast<std::uint8_t*>(call->memory.data()), call->memory.size() * 8,
+                              0};
+  return nn::prepare_operator(m, op, &memory, &call->prepared);
 }
 
 std::string op_label(const nn::Model& m, int op) {
@@ -136,30 +102,6 @@ std::string shape_text(const nn::TensorView& v) {
   return s + " " + tflite::tensor_type_name(v.type);
 }
 
-std::string dims(const nn::Dims& d) {
-  return "{" + std::to_string(d.n) + ", " + std::to_string(d.h) + ", " + std::to_string(d.w) + ", " +
-         std::to_string(d.c) + "}";
-}
-
-template <typename T>
-std::string list(const T* v, int n) {
-  std::string s = "{";
-  for (int i = 0; i < n; ++i) s += (i ? ", " : "") + i32(v[i]);
-  return s + "}";
-}
-
-std::string ints(std::initializer_list<std::int32_t> v) {
-  return list(v.begin(), static_cast<int>(v.size()));
-}
-
-std::string conv_params(const nn::ConvParams& p) {
-  return ints({p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.pad_h, p.pad_w});
-}
-
-std::string depthwise_params(const nn::DepthwiseParams& p) {
-  return ints({p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.pad_h, p.pad_w, p.depth_multiplier});
-}
-
 class Generator {
  public:
   Generator(const std::vector<std::uint8_t>& bytes, const std::string& name) : bytes_(bytes), name_(name) {}
@@ -183,8 +125,7 @@ class Generator {
       // variable tensor): that is what the user needs to know.
       for (std::uint32_t op = 0; op < model_.num_operators; ++op) {
         nn::OperatorView v;
-        if (nn::read_operator(model_, static_cast<std::int32_t>(op), &v) == nn::kOk &&
-            !supported_code(v.code))
+        if (nn::read_operator(model_, static_cast<std::int32_t>(op), &v) == nn::kOk && !nn::find_op(v.code))
           fail("the compiled engine does not support " + op_label(model_, static_cast<int>(op)) +
                " yet; use --engine interpreter");
       }
@@ -214,24 +155,23 @@ class Generator {
   void record() {
     const int ops = nn::model_operator_count(model_);
     for (int op = 0; op < ops; ++op) {
-      Recorder r;
-      const nn::Status s = nn::record_operator(model_, op, &r);
+      Call call;
+      const nn::Status s = prepare(model_, op, &call);
       if (s == nn::kUnsupportedOperator)
         fail("the compiled engine does not support " + op_label(model_, op) +
              " yet; use --engine interpreter");
-      if (s != nn::kOk || !r.recorded)
-        fail(op_label(model_, op) + ": " +
-             (s != nn::kOk ? nn::status_message(s) : "no kernel call recorded"));
-      r.call.op = op;
-      r.call.code = nn::model_operator_code(model_, op);
-      const nn::KernelCall& k = r.call.k;
-      for (int i = 0; i < k.num_inputs; ++i)
-        if (k.inputs[i] >= 0 && views_[k.inputs[i]].type == nn::kTypeInt16 && !views_[k.inputs[i]].data &&
-            k.kernel != nn::kRecRequantizeS16S8)
+      if (s != nn::kOk) fail(op_label(model_, op) + ": " + nn::status_message(s));
+      call.op = op;
+      call.code = nn::model_operator_code(model_, op);
+      // int16 activations only as QUANTIZE's input: the other kernels that accept any type (reshapes,
+      // CONCATENATION) were never tried with them here.
+      for (int t : call.inputs())
+        if (t >= 0 && views_[t].type == nn::kTypeInt16 && !views_[t].data &&
+            std::strcmp(call.emit().eval, "eval_requantize_s16_s8") != 0)
           fail(op_label(model_, op) + ": int16 tensors are not supported by the compiled engine");
-      if (k.kernel == nn::kRecReshape) root_[k.output] = root_[k.inputs[0]];
-      result_.operators.push_back(nn::builtin_operator_name(r.call.code));
-      calls_.push_back(std::move(r.call));
+      if (call.alias()) root_[call.output()] = root_[call.prepared.inputs[0]];
+      result_.operators.push_back(nn::builtin_operator_name(call.code));
+      calls_.push_back(std::move(call));
     }
   }
 
@@ -255,9 +195,9 @@ class Generator {
     };
     touch(input_, -1, true);
     for (const Call& c : calls_) {
-      for (int i = 0; i < c.k.num_inputs; ++i)
-        if (c.k.inputs[i] >= 0 && !is_const(c.k.inputs[i])) touch(c.k.inputs[i], c.op, false);
-      touch(c.k.output, c.op, true);
+      for (int t : c.inputs())
+        if (t >= 0 && !is_const(t)) touch(t, c.op, false);
+      touch(c.output(), c.op, true);
     }
     touch(output_, ops, false);
     std::vector<PlanBuffer> buffers;
@@ -269,14 +209,16 @@ class Generator {
     // kernel reads that input is overlap-safe (largest distance of those slots).
     std::vector<PlanOverlap> overlaps;
     for (const Call& c : calls_) {
-      if (c.k.kernel == nn::kRecReshape) continue;
-      const int out = buffer_of_.at(root_[c.k.output]);
+      if (c.alias()) continue;
+      const int out = buffer_of_.at(root_[c.output()]);
+      nn::KernelAccess access{};
+      if (c.emit().access) c.emit().access(c.prepared.call, &access);
       std::map<int, std::optional<std::int64_t>> per_input;
-      for (int i = 0; i < c.k.num_inputs; ++i) {
-        const int t = c.k.inputs[i];
+      for (int i = 0; i < c.prepared.num_inputs; ++i) {
+        const int t = c.prepared.inputs[i];
         if (t < 0 || is_const(t)) continue;
         const int in = buffer_of_.at(root_[t]);
-        const std::optional<std::int64_t> d = overlap_distance(c.k, i);
+        const std::optional<std::int64_t> d = overlap_distance(access, i);
         auto [it, fresh] = per_input.try_emplace(in, d);
         if (!fresh) it->second = (it->second && d) ? std::optional(std::max(*it->second, *d)) : std::nullopt;
       }
@@ -291,19 +233,6 @@ class Generator {
   }
 
   std::size_t offset(int t) const { return arena_.offsets[buffer_of_.at(root_[t])]; }
-
-  // Pointer expression for tensor t as `const T*` or `T*`.
-  std::string ptr(int t, bool writable = false) {
-    if (t < 0) return "nullptr";
-    const int r = root_[t];
-    const nn::TensorView& v = views_[t];
-    if (views_[r].data) {
-      if (writable) fail("internal error: writing constant tensor " + std::to_string(t));
-      return constant(r, v.type);
-    }
-    return std::string("reinterpret_cast<") + (writable ? "" : "const ") + c_type(v.type) + "*>(arena + " +
-           std::to_string(offset(t)) + ")";
-  }
 
   // Emits (once) the const array of constant tensor r; returns its name, cast when used as another type.
   std::string constant(int r, nn::TensorType as) {
@@ -372,285 +301,101 @@ class Generator {
     os << line << "\n};\n\n";
   }
 
-  std::string multipliers(const Call& c) {
+  // The const array behind a pointer member of operator op's call struct; returns its name.
+  template <typename T>
+  std::string call_array(int op, int index, const char* type, const T* v, std::int32_t count,
+                         const char* what) {
+    const std::string name = "kOp" + std::to_string(op) + "_" + std::to_string(index);
+    std::vector<std::string> items;
+    for (std::int32_t i = 0; i < count; ++i) items.push_back(i32(v[i]));
     std::ostringstream os;
-    const std::string m = "kMult" + std::to_string(c.op), s = "kShift" + std::to_string(c.op);
-    std::vector<std::string> mi, si;
-    for (std::int32_t v : c.multiplier) mi.push_back(i32(v));
-    for (std::int32_t v : c.shift) si.push_back(i32(v));
-    os << "// operator " << c.op << ": requantization multipliers and shifts (quantize_multiplier)\n";
-    array(os, "int32_t", m, mi);
-    array(os, "int32_t", s, si);
+    os << "// operator " << op << ": " << c_comment(what) << "\n";
+    array(os, type, name, items);
     constants_ += os.str();
-    result_.weight_bytes += 8 * c.multiplier.size();
-    return "{" + m + ", " + s + ", " + std::to_string(c.multiplier.size()) + "}";
+    result_.weight_bytes += sizeof(T) * static_cast<std::size_t>(count);
+    return name;
   }
+
+  // Prints a call struct's initializer (sdk/nn/kernel_emit.h), its pointer members as const arrays.
+  class Initializer : public nn::CallWriter {
+   public:
+    Initializer(Generator& g, int op) : g_(g), op_(op) {}
+    void begin() override {
+      item("{");
+      open_.push_back(true);
+    }
+    void end() override {
+      text_ += "}";
+      open_.pop_back();
+    }
+    void i32(std::int32_t v) override { item(deploy::i32(v)); }
+    void f32(float v) override { item(flt(v)); }
+    void boolean(bool v) override { item(v ? "true" : "false"); }
+    void i32_array(const std::int32_t* v, std::int32_t n, const char* what) override {
+      item(v ? g_.call_array(op_, arrays_++, "int32_t", v, n, what) : "nullptr");
+    }
+    void i8_array(const std::int8_t* v, std::int32_t n, const char* what) override {
+      item(v ? g_.call_array(op_, arrays_++, "int8_t", v, n, what) : "nullptr");
+    }
+    const std::string& text() const { return text_; }
+
+   private:
+    void item(const std::string& s) {
+      if (!open_.empty() && !open_.back()) text_ += ", ";
+      if (!open_.empty()) open_.back() = false;
+      text_ += s;
+    }
+    Generator& g_;
+    int op_;
+    int arrays_ = 0;
+    std::string text_;
+    std::vector<bool> open_;  // per open brace: no item yet
+  };
 
   void need(std::initializer_list<const char*> files) {
     for (const char* f : files) sdk_.insert(f);
   }
 
-  std::string qact(const nn::QuantActivation& a) {
-    return "{" + i32(a.input_offset) + ", " + i32(a.output_offset) + ", " + i32(a.act_min) + ", " +
-           i32(a.act_max) + "}";
-  }
-  std::string fact(const nn::FloatActivation& a) {
-    return "{" + flt(a.act_min) + ", " + flt(a.act_max) + "}";
+  // One kernel call: the call struct as a constant, the operands' addresses, the kernel's eval.
+  void emit_call(std::ostringstream& os, const Call& c) {
+    const nn::KernelEmit& e = c.emit();
+    need({e.header});
+    Initializer init(*this, c.op);
+    e.print(c.prepared.call, init);
+    os << "    static const kiln::nn::" << e.call_type << " call = " << init.text() << ";\n";
+    os << "    const void* const in[] = {";
+    for (int i = 0; i < c.prepared.num_inputs; ++i) os << (i ? ", " : "") << address(c.prepared.inputs[i]);
+    os << "};\n    void* const out[] = {";
+    for (int i = 0; i < c.prepared.num_outputs; ++i) os << (i ? ", " : "") << address(c.prepared.outputs[i]);
+    os << "};\n    kiln::nn::" << e.eval << "(&call, in, out);\n";
   }
 
-  void emit_call(std::ostringstream& os, const Call& c) {
-    const nn::KernelCall& k = c.k;
-    const std::string in0 = k.num_inputs > 0 ? ptr(k.inputs[0]) : "";
-    auto out = [&]() { return ptr(k.output, true); };
-    const std::string ns = "kiln::nn::";
-    switch (k.kernel) {
-      case nn::kRecConv2dS8:
-      case nn::kRecDepthwiseConv2dS8: {
-        const bool dw = k.kernel == nn::kRecDepthwiseConv2dS8;
-        need(
-            {dw ? "nn/depthwise_conv2d.h" : "nn/conv2d.h", dw ? "nn/depthwise_conv2d.cpp" : "nn/conv2d.cpp"});
-        if (dw) {
-          const nn::DepthwiseParams& p = k.depthwise;
-          os << "    static const " << ns << "DepthwiseParams conv = "
-             << ints({p.stride_h, p.stride_w, p.dilation_h, p.dilation_w, p.pad_h, p.pad_w,
-                      p.depth_multiplier})
-             << ";\n";
-        } else {
-          os << "    static const " << ns << "ConvParams conv = " << conv_params(k.conv) << ";\n";
-        }
-        os << "    static const " << ns << "QuantParams quant = " << multipliers(c) << ";\n";
-        os << "    static const " << ns << "QuantActivation act = " << qact(k.quant_act) << ";\n";
-        os << "    static const " << ns << "Dims in_dims = " << dims(k.input_dims)
-           << ", filter_dims = " << dims(k.filter_dims) << ", out_dims = " << dims(k.output_dims) << ";\n";
-        os << "    " << ns << (dw ? "depthwise_conv2d_s8" : "conv2d_s8") << "(conv, quant, act, in_dims, "
-           << in0 << ", filter_dims, " << ptr(k.inputs[1]) << ", " << ptr(k.inputs[2]) << ", out_dims, "
-           << out() << ");\n";
-        break;
-      }
-      case nn::kRecConv2dF32:
-      case nn::kRecDepthwiseConv2dF32: {
-        const bool dw = k.kernel == nn::kRecDepthwiseConv2dF32;
-        need(
-            {dw ? "nn/depthwise_conv2d.h" : "nn/conv2d.h", dw ? "nn/depthwise_conv2d.cpp" : "nn/conv2d.cpp"});
-        if (dw)
-          os << "    static const " << ns << "DepthwiseParams conv = " << depthwise_params(k.depthwise)
-             << ";\n";
-        else
-          os << "    static const " << ns << "ConvParams conv = " << conv_params(k.conv) << ";\n";
-        os << "    static const " << ns << "FloatActivation act = " << fact(k.float_act) << ";\n";
-        os << "    static const " << ns << "Dims in_dims = " << dims(k.input_dims)
-           << ", filter_dims = " << dims(k.filter_dims) << ", out_dims = " << dims(k.output_dims) << ";\n";
-        os << "    " << ns << (dw ? "depthwise_conv2d_f32" : "conv2d_f32") << "(conv, act, in_dims, " << in0
-           << ", filter_dims, " << ptr(k.inputs[1]) << ", " << ptr(k.inputs[2]) << ", out_dims, " << out()
-           << ");\n";
-        break;
-      }
-      case nn::kRecFullyConnectedS8:
-      case nn::kRecFullyConnectedF32: {
-        need({"nn/fully_connected.h", "nn/fully_connected.cpp"});
-        const nn::FullyConnectedDims& d = k.fully_connected;
-        os << "    static const " << ns << "FullyConnectedDims dims = {" << d.batches << ", " << d.depth
-           << ", " << d.units << "};\n";
-        if (k.kernel == nn::kRecFullyConnectedS8) {
-          os << "    static const " << ns << "QuantParams quant = " << multipliers(c) << ";\n";
-          os << "    static const " << ns << "QuantActivation act = " << qact(k.quant_act) << ";\n";
-          os << "    " << ns << "fully_connected_s8(dims, quant, act, " << i32(k.filter_offset) << ", " << in0
-             << ", " << ptr(k.inputs[1]) << ", " << ptr(k.inputs[2]) << ", " << out() << ");\n";
-        } else {
-          os << "    static const " << ns << "FloatActivation act = " << fact(k.float_act) << ";\n";
-          os << "    " << ns << "fully_connected_f32(dims, act, " << in0 << ", " << ptr(k.inputs[1]) << ", "
-             << ptr(k.inputs[2]) << ", " << out() << ");\n";
-        }
-        break;
-      }
-      case nn::kRecAveragePool2dS8:
-      case nn::kRecAveragePool2dF32:
-      case nn::kRecMaxPool2dS8:
-      case nn::kRecMaxPool2dF32: {
-        const bool avg = k.kernel == nn::kRecAveragePool2dS8 || k.kernel == nn::kRecAveragePool2dF32;
-        const bool s8 = k.kernel == nn::kRecAveragePool2dS8 || k.kernel == nn::kRecMaxPool2dS8;
-        const std::string fn = avg ? "average_pool2d" : "max_pool2d";
-        need({avg ? "nn/average_pool2d.h" : "nn/max_pool2d.h",
-              avg ? "nn/average_pool2d.cpp" : "nn/max_pool2d.cpp"});
-        os << "    static const " << ns << "PoolParams pool = "
-           << ints({k.pool.stride_h, k.pool.stride_w, k.pool.filter_h, k.pool.filter_w, k.pool.pad_h,
-                    k.pool.pad_w})
-           << ";\n";
-        os << "    static const " << ns << "Dims in_dims = " << dims(k.input_dims)
-           << ", out_dims = " << dims(k.output_dims) << ";\n";
-        if (s8) {
-          os << "    " << ns << fn << "_s8(pool, " << i32(k.act_min) << ", " << i32(k.act_max)
-             << ", in_dims, " << in0 << ", out_dims, " << out() << ");\n";
-        } else {
-          os << "    static const " << ns << "FloatActivation act = " << fact(k.float_act) << ";\n";
-          os << "    " << ns << fn << "_f32(pool, act, in_dims, " << in0 << ", out_dims, " << out() << ");\n";
-        }
-        break;
-      }
-      case nn::kRecAddS8:
-      case nn::kRecAddS8Broadcast:
-      case nn::kRecAddF32:
-      case nn::kRecAddF32Broadcast:
-      case nn::kRecMulS8:
-      case nn::kRecMulS8Broadcast:
-      case nn::kRecMulF32:
-      case nn::kRecMulF32Broadcast: {
-        const bool add = k.kernel == nn::kRecAddS8 || k.kernel == nn::kRecAddS8Broadcast ||
-                         k.kernel == nn::kRecAddF32 || k.kernel == nn::kRecAddF32Broadcast;
-        const bool s8 = k.kernel == nn::kRecAddS8 || k.kernel == nn::kRecAddS8Broadcast ||
-                        k.kernel == nn::kRecMulS8 || k.kernel == nn::kRecMulS8Broadcast;
-        const bool bc = k.kernel == nn::kRecAddS8Broadcast || k.kernel == nn::kRecAddF32Broadcast ||
-                        k.kernel == nn::kRecMulS8Broadcast || k.kernel == nn::kRecMulF32Broadcast;
-        need({add ? "nn/add.h" : "nn/mul.h", add ? "nn/add.cpp" : "nn/mul.cpp", "nn/broadcast.h"});
-        std::string params;
-        if (s8 && add) {
-          const nn::AddParams& p = k.add;
-          os << "    static const " << ns << "AddParams params = "
-             << ints({p.input1_offset, p.input2_offset, p.output_offset, p.left_shift, p.input1_multiplier,
-                      p.input1_shift, p.input2_multiplier, p.input2_shift, p.output_multiplier,
-                      p.output_shift, p.act_min, p.act_max})
-             << ";\n";
-          params = "params";
-        } else if (s8) {
-          os << "    static const " << ns << "MulParams params = "
-             << ints({k.mul.input1_offset, k.mul.input2_offset, k.mul.output_offset, k.mul.output_multiplier,
-                      k.mul.output_shift, k.mul.act_min, k.mul.act_max})
-             << ";\n";
-          params = "params";
-        } else {
-          os << "    static const " << ns << "FloatActivation act = " << fact(k.float_act) << ";\n";
-          params = "act";
-        }
-        std::string size = std::to_string(k.count);
-        if (bc) {
-          const nn::BroadcastShape& b = k.broadcast;
-          os << "    static const " << ns << "BroadcastShape shape = {" << list(b.out, 4) << ", "
-             << list(b.stride1, 4) << ", " << list(b.stride2, 4) << "};\n";
-          size = "shape";
-        }
-        os << "    " << ns << (add ? "add_" : "mul_") << (s8 ? "s8" : "f32") << (bc ? "_broadcast" : "")
-           << "(" << params << ", " << size << ", " << in0 << ", " << ptr(k.inputs[1]) << ", " << out()
-           << ");\n";
-        break;
-      }
-      case nn::kRecSoftmaxS8:
-        need({"nn/softmax.h", "nn/softmax.cpp"});
-        os << "    static const " << ns << "SoftmaxParams params = "
-           << ints({k.softmax.input_multiplier, k.softmax.input_left_shift, k.softmax.diff_min}) << ";\n";
-        os << "    " << ns << "softmax_s8(params, " << k.rows << ", " << k.depth << ", " << in0 << ", "
-           << out() << ");\n";
-        break;
-      case nn::kRecSoftmaxF32:
-        need({"nn/softmax.h", "nn/softmax.cpp"});
-        os << "    " << ns << "softmax_f32(" << flt(k.beta) << ", " << k.rows << ", " << k.depth << ", "
-           << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecLogisticS8:
-        need({"nn/logistic.h", "nn/logistic.cpp"});
-        os << "    static const " << ns << "LogisticParams params = "
-           << ints({k.logistic.input_zero_point, k.logistic.input_range_radius, k.logistic.input_multiplier,
-                    k.logistic.input_left_shift})
-           << ";\n";
-        os << "    " << ns << "logistic_s8(params, " << k.count << ", " << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecLogisticF32:
-        need({"nn/logistic.h", "nn/logistic.cpp"});
-        os << "    " << ns << "logistic_f32(" << k.count << ", " << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecActivationS8:
-        need({"nn/activation.h", "nn/activation.cpp"});
-        os << "    static const " << ns << "ActivationParams params = "
-           << ints({k.activation_params.input_zero_point, k.activation_params.output_zero_point,
-                    k.activation_params.multiplier, k.activation_params.shift, k.activation_params.act_min,
-                    k.activation_params.act_max})
-           << ";\n";
-        os << "    " << ns << "activation_s8(params, " << k.count << ", " << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecActivationF32:
-        need({"nn/activation.h", "nn/activation.cpp"});
-        os << "    " << ns << "activation_f32(static_cast<" << ns << "Activation>(" << int(k.activation)
-           << "), " << k.count << ", " << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecQuantizeF32S8:
-        need({"nn/quantize.h", "nn/quantize.cpp"});
-        os << "    " << ns << "quantize_f32_s8(" << flt(k.scale) << ", " << i32(k.zero_point) << ", "
-           << k.count << ", " << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecRequantizeS8S8:
-      case nn::kRecRequantizeS16S8:
-        need({"nn/quantize.h", "nn/quantize.cpp"});
-        os << "    static const " << ns << "RequantizeParams params = "
-           << ints({k.requantize.input_zero_point, k.requantize.output_zero_point, k.requantize.multiplier,
-                    k.requantize.shift})
-           << ";\n";
-        os << "    " << ns << (k.kernel == nn::kRecRequantizeS8S8 ? "requantize_s8_s8" : "requantize_s16_s8")
-           << "(params, " << k.count << ", " << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecDequantizeS8F32:
-        need({"nn/dequantize.h", "nn/dequantize.cpp"});
-        os << "    " << ns << "dequantize_s8_f32(" << flt(k.scale) << ", " << i32(k.zero_point) << ", "
-           << k.count << ", " << in0 << ", " << out() << ");\n";
-        break;
-      case nn::kRecMeanS8:
-      case nn::kRecMeanF32: {
-        need({"nn/mean.h", "nn/mean.cpp"});
-        const nn::MeanParams& p = k.mean;
-        os << "    static const " << ns << "MeanParams params = {" << list(p.input_dims, 4) << ", {";
-        for (int i = 0; i < 4; ++i) os << (i ? ", " : "") << (p.reduce[i] ? "true" : "false");
-        os << "}, " << i32(p.input_zero_point) << ", " << i32(p.output_zero_point) << ", "
-           << i32(p.multiplier) << ", " << i32(p.shift) << "};\n";
-        os << "    " << ns << (k.kernel == nn::kRecMeanS8 ? "mean_s8" : "mean_f32") << "(params, " << in0
-           << ", " << out() << ");\n";
-        break;
-      }
-      case nn::kRecPad: {
-        need({"nn/pad.h", "nn/pad.cpp"});
-        const nn::PadParams& p = k.pad;
-        os << "    static const " << ns << "PadParams params = {" << list(p.input_dims, 4) << ", "
-           << list(p.before, 4) << ", " << list(p.after, 4) << "};\n";
-        if (k.element_size == 1)
-          os << "    static const int8_t value = " << int(k.pad_s8) << ";\n";
-        else
-          os << "    static const float value = " << flt(k.pad_f32) << ";\n";
-        os << "    " << ns << "pad(params, " << k.element_size << ", &value, " << in0 << ", " << out()
-           << ");\n";
-        break;
-      }
-      case nn::kRecConcatenation: {
-        need({"nn/concatenation.h", "nn/concatenation.cpp"});
-        os << "    const void* const inputs[" << k.num_inputs << "] = {";
-        for (int i = 0; i < k.num_inputs; ++i) os << (i ? ", " : "") << ptr(k.inputs[i]);
-        os << "};\n";
-        os << "    static const int32_t axis_sizes[" << k.num_inputs
-           << "] = " << list(k.axis_sizes, k.num_inputs) << ";\n";
-        os << "    " << ns << "concatenation(" << k.num_inputs << ", inputs, axis_sizes, " << k.outer << ", "
-           << k.inner << ", " << k.element_size << ", " << out() << ");\n";
-        break;
-      }
-      case nn::kRecReshape:
-        break;
-    }
+  // The memory of tensor t: its const array or its place in the arena.
+  std::string address(int t) {
+    if (t < 0) return "nullptr";
+    const int r = root_[t];
+    if (views_[r].data) return constant(r, views_[r].type);
+    return "arena + " + std::to_string(offset(t));
   }
 
   void emit() {
     std::ostringstream body;
     for (const Call& c : calls_) {
-      const nn::KernelCall& k = c.k;
       body << "  // op " << c.op << " " << nn::builtin_operator_name(c.code) << ": ";
       bool first = true;
-      for (int i = 0; i < k.num_inputs; ++i) {
-        const int t = k.inputs[i];
-        if (t < 0 || (is_const(t) && k.kernel != nn::kRecConcatenation && i > 0)) continue;
+      for (int i = 0; i < c.prepared.num_inputs; ++i) {
+        const int t = c.prepared.inputs[i];
+        if (t < 0 || (is_const(t) && i > 0)) continue;  // weights and biases are not worth a mention
         body << (first ? "" : ", ") << shape_text(views_[t]);
         if (!is_const(t)) body << " @" << offset(t);
         first = false;
       }
-      body << " -> " << shape_text(views_[k.output]);
-      if (k.kernel == nn::kRecReshape) {
+      body << " -> " << shape_text(views_[c.output()]);
+      if (c.alias()) {
         body << " (alias, no code)\n";
         continue;
       }
-      body << " @" << offset(k.output) << "\n  {\n";
+      body << " @" << offset(c.output()) << "\n  {\n";
       emit_call(body, c);
       body << "  }\n";
     }

@@ -1,7 +1,8 @@
 // The "compiled" engine of `kiln deploy`: turns a .tflite model into one plain C++11 source file,
-// kiln_model.cpp, that calls the sdk/nn kernels directly. Every kernel parameter (dimensions, requantization
-// multipliers, activation bounds) is derived at export time by the very code the interpreter runs
-// (sdk/nn/operators.cpp through its host-only call recorder), so both engines compute identical bytes.
+// kiln_model.cpp, that calls the sdk/nn kernels directly. Every operator is prepared at export time by the
+// very code the interpreter runs at start-up (sdk/nn/op_table.h), and its call struct (dimensions,
+// requantization multipliers, activation bounds) is printed as a constant for the same kernel eval the
+// interpreter calls, so both engines compute identical bytes.
 // Activations live at arena offsets planned at export time (deploy/overlap_plan.h).
 #pragma once
 

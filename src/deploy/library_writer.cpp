@@ -92,7 +92,8 @@ struct ModelPart {
   std::vector<std::pair<std::string, std::string>> files;  // relative to the library's source dir
   std::vector<std::string> sdk_roots;
   std::size_t arena_bytes = 0, input_offset = 0, model_bytes = 0;
-  std::size_t free_from = 0;  // the arena before this offset holds engine bookkeeping, never free
+  std::size_t free_from = 0;   // the arena before this offset holds engine bookkeeping, never free
+  std::size_t free_until = 0;  // nor from this offset on (the interpreter's prepared operators)
   std::vector<std::string> operators;
 };
 
@@ -128,6 +129,9 @@ ModelPart interpreter_part(const ImpulseExport& imp, const std::vector<Resource>
                                                reinterpret_cast<std::uint8_t*>(arena.data()));
   part.free_from =
       static_cast<std::size_t>(interp.activations - reinterpret_cast<std::uint8_t*>(arena.data()));
+  // The prepared operators close the arena; the device's (32-bit pointers) take at most the host's bytes and
+  // start at the same offset, so this bound holds there too (sdk/nn/interpreter.cpp).
+  part.free_until = need - interp.prepared_bytes;
   part.model_bytes = imp.tflite.size();
   part.files.emplace_back("kiln_model.cpp", std::string(resource_text(templates, "engine_interpreter.cpp")));
   part.files.emplace_back("kiln_model_data.cpp",
@@ -150,6 +154,7 @@ ModelPart compiled_part(const ImpulseExport& imp) {
   part.input_offset = cm.input_offset;
   part.model_bytes = cm.weight_bytes;
   part.operators = cm.operators;
+  part.free_until = cm.arena_bytes;
   part.files.emplace_back("kiln_model.cpp", cm.source);
   part.sdk_roots = cm.sdk_files;
   return part;
@@ -301,15 +306,19 @@ Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
   ModelPart part = engine == Engine::compiled ? compiled_part(imp) : interpreter_part(imp, templates, sdk);
 
   // The DSP scratch goes into a gap of the network's arena beside the input tensor when one is big enough
-  // (the network's other tensors are dead while the DSP block runs), else after the input tensor.
+  // (the network's other tensors are dead while the DSP block runs), else after the input tensor, unless the
+  // engine keeps data there (the interpreter's prepared operators): then after the arena.
   const std::size_t input_end = align16(part.input_offset + in.bytes);
   std::size_t scratch_offset, arena = part.arena_bytes;
   const std::size_t gap_start = align16(part.free_from);
   if (part.input_offset >= gap_start && scratch_bytes <= part.input_offset - gap_start) {
     scratch_offset = gap_start;
-  } else {
+  } else if (input_end + scratch_bytes <= part.free_until || part.free_until == part.arena_bytes) {
     scratch_offset = input_end;
     arena = std::max(arena, input_end + scratch_bytes);
+  } else {
+    scratch_offset = align16(part.arena_bytes);
+    arena = scratch_offset + scratch_bytes;
   }
   arena = align16(arena);
 

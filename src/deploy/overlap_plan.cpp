@@ -6,7 +6,7 @@
 #include <random>
 #include <sstream>
 
-#include "nn/call_recorder.h"
+#include "nn/kernel_emit.h"
 
 namespace kiln::deploy {
 
@@ -46,31 +46,25 @@ std::int64_t first_valid(std::int64_t origin, std::int64_t dilation, std::int64_
   return -1;
 }
 
-// CONV_2D / DEPTHWISE_CONV_2D (conv2d.cpp, depthwise_conv2d.cpp, s8 and f32 alike): loops b, oy, ox, then the
-// output channel (depthwise: ic, m with oc = ic * dm + m, i.e. oc ascending); each output element reads
-// its window (ky, kx ascending, channel(s) of its group) and is written once. Lowest address read: the first
-// valid row and column of the window at the group's first channel.
-std::int64_t conv_distance(const nn::KernelCall& k, bool depthwise, std::int64_t es) {
-  const nn::Dims& in = k.input_dims;
-  const nn::Dims& out = k.output_dims;
-  const nn::Dims& f = k.filter_dims;
-  const std::int32_t sh = depthwise ? k.depthwise.stride_h : k.conv.stride_h;
-  const std::int32_t sw = depthwise ? k.depthwise.stride_w : k.conv.stride_w;
-  const std::int32_t dh = depthwise ? k.depthwise.dilation_h : k.conv.dilation_h;
-  const std::int32_t dw = depthwise ? k.depthwise.dilation_w : k.conv.dilation_w;
-  const std::int32_t ph = depthwise ? k.depthwise.pad_h : k.conv.pad_h;
-  const std::int32_t pw = depthwise ? k.depthwise.pad_w : k.conv.pad_w;
-  const std::int32_t dm = depthwise ? k.depthwise.depth_multiplier : 1;
-  const std::int32_t channels_per_group = depthwise ? 1 : out.c / (in.c / f.c);
-  Replay r(es, es);
+// Window kernels (conv2d.cpp, depthwise_conv2d.cpp, average_pool2d.cpp, max_pool2d.cpp, s8 and f32 alike):
+// loops b, oy, ox, then the output channel in increasing order; each output element reads its window (ky, kx
+// ascending, the input channels of its group) and is written once. Lowest address read: the first valid row
+// and column of the window at the group's first channel. (A pool is a window of dilation 1 with one channel
+// per group: its window clipped to the input starts at the first valid tap.)
+std::int64_t window_distance(const nn::KernelAccess& a) {
+  const nn::Dims& in = a.input;
+  const nn::Dims& out = a.output;
+  Replay r(a.in_bytes, a.out_bytes);
   std::int64_t o = 0;
   for (std::int32_t b = 0; b < out.n; ++b)
     for (std::int32_t oy = 0; oy < out.h; ++oy) {
-      const std::int64_t iy = first_valid(std::int64_t(oy) * sh - ph, dh, f.h, in.h);
+      const std::int64_t iy =
+          first_valid(std::int64_t(oy) * a.stride_h - a.pad_h, a.dilation_h, a.filter_h, in.h);
       for (std::int32_t ox = 0; ox < out.w; ++ox) {
-        const std::int64_t ix = first_valid(std::int64_t(ox) * sw - pw, dw, f.w, in.w);
+        const std::int64_t ix =
+            first_valid(std::int64_t(ox) * a.stride_w - a.pad_w, a.dilation_w, a.filter_w, in.w);
         for (std::int32_t oc = 0; oc < out.c; ++oc, ++o) {
-          const std::int64_t c0 = depthwise ? oc / dm : (oc / channels_per_group) * f.c;
+          const std::int64_t c0 = std::int64_t(oc / a.out_per_group) * a.in_per_group;
           const std::int64_t read =
               iy < 0 || ix < 0 ? Replay::kNone : ((std::int64_t(b) * in.h + iy) * in.w + ix) * in.c + c0;
           r.step(read, o);
@@ -80,34 +74,8 @@ std::int64_t conv_distance(const nn::KernelCall& k, bool depthwise, std::int64_t
   return r.distance();
 }
 
-// AVERAGE_POOL_2D / MAX_POOL_2D (average_pool2d.cpp, max_pool2d.cpp): loops b, oy, ox, c; each output element
-// reads its window clipped to the input, lowest address at (y0, x0, c).
-std::int64_t pool_distance(const nn::KernelCall& k, std::int64_t es) {
-  const nn::Dims& in = k.input_dims;
-  const nn::Dims& out = k.output_dims;
-  const nn::PoolParams& p = k.pool;
-  Replay r(es, es);
-  std::int64_t o = 0;
-  for (std::int32_t b = 0; b < out.n; ++b)
-    for (std::int32_t oy = 0; oy < out.h; ++oy) {
-      const std::int64_t y0 = std::max<std::int64_t>(0, std::int64_t(oy) * p.stride_h - p.pad_h);
-      const std::int64_t y1 =
-          std::min<std::int64_t>(std::int64_t(oy) * p.stride_h - p.pad_h + p.filter_h, in.h);
-      for (std::int32_t ox = 0; ox < out.w; ++ox) {
-        const std::int64_t x0 = std::max<std::int64_t>(0, std::int64_t(ox) * p.stride_w - p.pad_w);
-        const std::int64_t x1 =
-            std::min<std::int64_t>(std::int64_t(ox) * p.stride_w - p.pad_w + p.filter_w, in.w);
-        for (std::int32_t c = 0; c < out.c; ++c, ++o) {
-          const bool empty = y0 >= y1 || x0 >= x1;
-          r.step(empty ? Replay::kNone : ((std::int64_t(b) * in.h + y0) * in.w + x0) * in.c + c, o);
-        }
-      }
-    }
-  return r.distance();
-}
-
-// Flat elementwise kernels (add/mul flat, activation, logistic, quantize, requantize, dequantize): for i in
-// order, output[i] = f(input[i]).
+// Flat elementwise kernels (add/mul flat, activation, logistic, quantize, requantize, dequantize, leaky
+// relu): for i in order, output[i] = f(input[i]).
 std::int64_t elementwise_distance(std::int32_t count, std::int64_t in_es, std::int64_t out_es) {
   Replay r(in_es, out_es);
   for (std::int64_t i = 0; i < count; ++i) r.step(i, i);
@@ -130,13 +98,13 @@ std::int64_t broadcast_distance(const nn::BroadcastShape& s, int slot, std::int6
   return r.distance();
 }
 
-// FULLY_CONNECTED (fully_connected.cpp): loops b, o; output (b, o) reads the whole input row b.
-std::int64_t fully_connected_distance(const nn::FullyConnectedDims& d, std::int64_t es) {
+// FULLY_CONNECTED (fully_connected.cpp): loops b, u; output (b, u) reads the whole input row b.
+std::int64_t matrix_distance(std::int32_t rows, std::int32_t depth, std::int32_t units, std::int64_t es) {
   Replay r(es, es);
   std::int64_t o = 0;
-  for (std::int32_t b = 0; b < d.batches; ++b)
-    for (std::int32_t u = 0; u < d.units; ++u, ++o)
-      r.step(d.depth > 0 ? std::int64_t(b) * d.depth : Replay::kNone, o);
+  for (std::int32_t b = 0; b < rows; ++b)
+    for (std::int32_t u = 0; u < units; ++u, ++o)
+      r.step(depth > 0 ? std::int64_t(b) * depth : Replay::kNone, o);
   return r.distance();
 }
 
@@ -151,59 +119,25 @@ std::int64_t softmax_distance(std::int32_t rows, std::int32_t depth, std::int64_
 
 }  // namespace
 
-std::optional<std::int64_t> overlap_distance(const nn::KernelCall& k, int slot) {
-  if (slot < 0 || slot >= k.num_inputs) return std::nullopt;
-  // Conv/FC weights and biases (slots 1, 2) are constants; only the data input can be overlapped.
-  switch (k.kernel) {
-    case nn::kRecConv2dS8:
-      return slot == 0 ? std::optional(conv_distance(k, false, 1)) : std::nullopt;
-    case nn::kRecConv2dF32:
-      return slot == 0 ? std::optional(conv_distance(k, false, 4)) : std::nullopt;
-    case nn::kRecDepthwiseConv2dS8:
-      return slot == 0 ? std::optional(conv_distance(k, true, 1)) : std::nullopt;
-    case nn::kRecDepthwiseConv2dF32:
-      return slot == 0 ? std::optional(conv_distance(k, true, 4)) : std::nullopt;
-    case nn::kRecFullyConnectedS8:
-      return slot == 0 ? std::optional(fully_connected_distance(k.fully_connected, 1)) : std::nullopt;
-    case nn::kRecFullyConnectedF32:
-      return slot == 0 ? std::optional(fully_connected_distance(k.fully_connected, 4)) : std::nullopt;
-    case nn::kRecAveragePool2dS8:
-    case nn::kRecMaxPool2dS8:
-      return pool_distance(k, 1);
-    case nn::kRecAveragePool2dF32:
-    case nn::kRecMaxPool2dF32:
-      return pool_distance(k, 4);
-    case nn::kRecAddS8:
-    case nn::kRecMulS8:
-    case nn::kRecActivationS8:
-    case nn::kRecLogisticS8:
-    case nn::kRecRequantizeS8S8:
-      return elementwise_distance(k.count, 1, 1);
-    case nn::kRecAddF32:
-    case nn::kRecMulF32:
-    case nn::kRecActivationF32:
-    case nn::kRecLogisticF32:
-      return elementwise_distance(k.count, 4, 4);
-    case nn::kRecQuantizeF32S8:
-      return elementwise_distance(k.count, 4, 1);
-    case nn::kRecRequantizeS16S8:
-      return elementwise_distance(k.count, 2, 1);
-    case nn::kRecDequantizeS8F32:
-      return elementwise_distance(k.count, 1, 4);
-    case nn::kRecAddS8Broadcast:
-    case nn::kRecMulS8Broadcast:
-      return broadcast_distance(k.broadcast, slot, 1);
-    case nn::kRecAddF32Broadcast:
-    case nn::kRecMulF32Broadcast:
-      return broadcast_distance(k.broadcast, slot, 4);
-    case nn::kRecSoftmaxS8:
-      return softmax_distance(k.rows, k.depth, 1);
-    case nn::kRecSoftmaxF32:
-      return softmax_distance(k.rows, k.depth, 4);
-    default:
-      // MEAN accumulates into its output (mean_f32) and PAD/CONCATENATION copy with memcpy: never overlapped.
-      return std::nullopt;
+std::optional<std::int64_t> overlap_distance(const nn::KernelAccess& a, int slot) {
+  // Only the data inputs can be overlapped: conv/FC weights and biases are constants, and kernels that copy
+  // with memcpy (PAD, CONCATENATION) or accumulate into their output (MEAN) say kUnknown.
+  if (slot < 0 || slot >= a.data_inputs) return std::nullopt;
+  switch (a.pattern) {
+    case nn::KernelAccess::kElementwise:
+      return elementwise_distance(a.count, a.in_bytes, a.out_bytes);
+    case nn::KernelAccess::kWindow:
+      return window_distance(a);
+    case nn::KernelAccess::kBroadcast:
+      return broadcast_distance(a.broadcast, slot, a.in_bytes);
+    case nn::KernelAccess::kRows:
+      return softmax_distance(a.rows, a.depth, a.in_bytes);
+    case nn::KernelAccess::kMatrix:
+      return matrix_distance(a.rows, a.depth, a.units, a.in_bytes);
+    case nn::KernelAccess::kUnknown:
+      break;
   }
+  return std::nullopt;
 }
 
 namespace {

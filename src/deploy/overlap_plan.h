@@ -10,7 +10,7 @@
 #include <vector>
 
 namespace kiln::nn {
-struct KernelCall;
+struct KernelAccess;
 }
 
 namespace kiln::deploy {
@@ -45,10 +45,11 @@ ArenaPlan plan_arena(const std::vector<PlanBuffer>& buffers, const std::vector<P
 std::string check_plan(const std::vector<PlanBuffer>& buffers, const std::vector<PlanOverlap>& overlaps,
                        const ArenaPlan& plan);
 
-// The smallest safe distance d (bytes) for writing the output of `call` over its input number `input_slot`
-// (index into call.inputs): placing the output at input offset - d never overwrites an input byte before
-// the kernel's last read of it. Computed by replaying the kernel's loop order (sdk/nn/*.cpp) on the host.
-// nullopt when the kernel is not known to be overlap-safe (then the planner keeps the buffers disjoint).
-std::optional<std::int64_t> overlap_distance(const nn::KernelCall& call, int input_slot);
+// The smallest safe distance d (bytes) for writing the output of a kernel call over its input number
+// `input_slot` (in binding order): placing the output at input offset - d never overwrites an input byte
+// before the kernel's last read of it. Computed by replaying the kernel's loop order, as the kernel's
+// KernelAccess describes it (sdk/nn/kernel_emit.h). nullopt when the kernel is not known to be overlap-safe
+// (then the planner keeps the buffers disjoint).
+std::optional<std::int64_t> overlap_distance(const nn::KernelAccess& access, int input_slot);
 
 }  // namespace kiln::deploy

@@ -11,10 +11,10 @@ namespace {
 
 constexpr double kBatchNormEpsilon = 1e-3;  // Keras's default, as used in training
 
-tflite::Activation fused(const std::string& activation) {
-  if (activation == "relu") return tflite::Activation::relu;
-  if (activation == "relu6") return tflite::Activation::relu6;
-  return tflite::Activation::none;
+tflite::ActivationFunctionType fused(const std::string& activation) {
+  if (activation == "relu") return tflite::kActRelu;
+  if (activation == "relu6") return tflite::kActRelu6;
+  return tflite::kActNone;
 }
 
 std::vector<int> with_batch(const std::vector<int>& shape) {
@@ -76,12 +76,12 @@ class GraphBuilder {
   void to_shape(const std::vector<int>& shape, const std::string& name) {
     if (shape_of(cur_) == shape) return;
     tflite::Operator op;
-    op.code = tflite::kReshape;
+    op.code = tflite::kOpReshape;
     op.new_shape = shape;
     tflite::Tensor s;
     s.name = name + "/shape";
     s.shape = {static_cast<int>(shape.size())};
-    s.type = tflite::TensorType::int32;
+    s.type = tflite::kTypeInt32;
     s.data = tflite::to_bytes(std::vector<std::int32_t>(shape.begin(), shape.end()));
     op.inputs = {cur_, add_tensor(std::move(s))};
     emit(std::move(op), name, shape);
@@ -91,7 +91,7 @@ class GraphBuilder {
   void activation(const LayerSpec& l, const std::string& name) {
     if (l.activation != "softmax") return;
     tflite::Operator op;
-    op.code = tflite::kSoftmax;
+    op.code = tflite::kOpSoftmax;
     op.beta = 1.0f;
     op.inputs = {cur_};
     emit(std::move(op), name + "/softmax", shape_of(cur_));
@@ -101,7 +101,7 @@ class GraphBuilder {
     const std::string name = "layer" + std::to_string(index + 1) + "." + l.type;
     const std::string& t = l.type;
     const bool one_d = t == "conv1d" || t == "max_pool1d" || t == "avg_pool1d";
-    const auto pad = l.padding == "same" ? tflite::Padding::same : tflite::Padding::valid;
+    const auto pad = l.padding == "same" ? tflite::kPaddingSame : tflite::kPaddingValid;
     if (t == "dropout") return;
     if (t == "conv1d" || t == "conv2d" || t == "depthwise_conv2d") {
       // 1-D: the time axis is the image width, height 1.
@@ -109,7 +109,7 @@ class GraphBuilder {
       const LayerWeights& k = layer_weights(model_, index, "kernel");
       const LayerWeights& b = layer_weights(model_, index, "bias");
       tflite::Operator op;
-      op.code = t == "depthwise_conv2d" ? tflite::kDepthwiseConv2D : tflite::kConv2D;
+      op.code = t == "depthwise_conv2d" ? tflite::kOpDepthwiseConv2D : tflite::kOpConv2D;
       op.padding = pad;
       op.stride_h = one_d ? 1 : l.strides;
       op.stride_w = l.strides;
@@ -126,7 +126,7 @@ class GraphBuilder {
     if (t == "max_pool1d" || t == "avg_pool1d" || t == "max_pool2d" || t == "avg_pool2d") {
       to_shape(one_d ? std::vector<int>{1, 1, in[0], in[1]} : with_batch(in), name + "/input");
       tflite::Operator op;
-      op.code = t[0] == 'm' ? tflite::kMaxPool2D : tflite::kAveragePool2D;
+      op.code = t[0] == 'm' ? tflite::kOpMaxPool2D : tflite::kOpAveragePool2D;
       op.padding = pad;
       op.stride_h = one_d ? 1 : pool_stride(l);
       op.stride_w = pool_stride(l);
@@ -141,7 +141,7 @@ class GraphBuilder {
       const LayerWeights& k = layer_weights(model_, index, "kernel");
       const LayerWeights& b = layer_weights(model_, index, "bias");
       tflite::Operator op;
-      op.code = tflite::kFullyConnected;
+      op.code = tflite::kOpFullyConnected;
       op.activation = fused(l.activation);
       op.keep_num_dims = in.size() > 1;  // Keras Dense on the last axis
       op.version = op.keep_num_dims ? 5 : 1;
@@ -182,11 +182,11 @@ class GraphBuilder {
       return;  // still foldable: a second batch norm folds as well
     }
     tflite::Operator mul;
-    mul.code = tflite::kMul;
+    mul.code = tflite::kOpMul;
     mul.inputs = {cur_, const_tensor(weight_name(index, "multiplier"), {static_cast<int>(c)}, m)};
     emit(std::move(mul), name + "/mul", shape_of(cur_));
     tflite::Operator add;
-    add.code = tflite::kAdd;
+    add.code = tflite::kOpAdd;
     add.inputs = {cur_, const_tensor(weight_name(index, "offset"), {static_cast<int>(c)}, a)};
     emit(std::move(add), name + "/add", shape_of(cur_));
   }
@@ -197,7 +197,7 @@ class GraphBuilder {
     tflite::Tensor& bias = g_.tensors[static_cast<std::size_t>(op.inputs[2])];
     std::vector<float> k = tflite::float_values(kernel), b = tflite::float_values(bias);
     const std::size_t channels = m.size();
-    const bool last_axis = op.code == tflite::kDepthwiseConv2D;  // [1, k, k, C]; others [C, ...]
+    const bool last_axis = op.code == tflite::kOpDepthwiseConv2D;  // [1, k, k, C]; others [C, ...]
     const std::size_t per_channel = k.size() / channels;
     for (std::size_t i = 0; i < k.size(); ++i) {
       const std::size_t ch = last_axis ? i % channels : i / per_channel;

@@ -8,7 +8,7 @@
 //  - flatten and reshape are RESHAPEs (with the target shape as an int32 constant input).
 #pragma once
 
-#include "quantize/tflite_model.h"
+#include "tflite/tflite_model.h"
 #include "train/classifier.h"
 
 namespace kiln {

@@ -55,7 +55,7 @@ void quantize_weights(tflite::Tensor& w, int dim, bool per_channel) {
     const double r = std::round(static_cast<double>(v[i]) / q.scale[channel_of(i)]);
     out[i] = static_cast<std::int8_t>(std::clamp(r, -127.0, 127.0));
   }
-  w.type = tflite::TensorType::int8;
+  w.type = tflite::kTypeInt8;
   w.data = tflite::to_bytes(out);
   w.quantization = q;
 }
@@ -74,7 +74,7 @@ void quantize_bias(tflite::Tensor& b, float input_scale, const tflite::Quantizat
     const double r = std::round(static_cast<double>(v[i]) / static_cast<double>(s));
     out[i] = static_cast<std::int32_t>(std::clamp(r, -2147483647.0, 2147483647.0));
   }
-  b.type = tflite::TensorType::int32;
+  b.type = tflite::kTypeInt32;
   b.data = tflite::to_bytes(out);
   b.quantization = q;
 }
@@ -94,7 +94,7 @@ void quantize_constant(tflite::Tensor& t) {
   std::vector<std::int8_t> out(v.size());
   for (std::size_t i = 0; i < v.size(); ++i)
     out[i] = quantize_value(v[i], q.scale[0], static_cast<std::int32_t>(q.zero_point[0]));
-  t.type = tflite::TensorType::int8;
+  t.type = tflite::kTypeInt8;
   t.data = tflite::to_bytes(out);
   t.quantization = q;
 }
@@ -102,12 +102,12 @@ void quantize_constant(tflite::Tensor& t) {
 // OperatorCode versions of the int8 forms (the TFLite converter's choice for these features).
 int int8_version(const tflite::Operator& op) {
   switch (op.code) {
-    case tflite::kConv2D:
-    case tflite::kDepthwiseConv2D:
+    case tflite::kOpConv2D:
+    case tflite::kOpDepthwiseConv2D:
       return 3;
-    case tflite::kFullyConnected:
+    case tflite::kOpFullyConnected:
       return op.keep_num_dims ? 5 : 4;
-    case tflite::kReshape:
+    case tflite::kOpReshape:
       return 1;
     default:
       return 2;
@@ -161,11 +161,11 @@ tflite::Model quantize_graph(const tflite::Model& float_graph, const std::vector
     const TensorRange& r = ranges.at(static_cast<std::size_t>(i));
     if (!r.seen) throw Error("quantizer: tensor '" + tensor(i).name + "' was not reached during calibration");
     tflite::Tensor& t = tensor(i);
-    t.type = tflite::TensorType::int8;
+    t.type = tflite::kTypeInt8;
     t.quantization = asymmetric(r.min, r.max);
   };
   auto same_as = [&](int out, int in) {
-    tensor(out).type = tflite::TensorType::int8;
+    tensor(out).type = tflite::kTypeInt8;
     tensor(out).quantization = tensor(in).quantization;
   };
   for (int i : q.inputs) calibrated(i);
@@ -173,29 +173,31 @@ tflite::Model quantize_graph(const tflite::Model& float_graph, const std::vector
     const int in = op.inputs[0], out = op.outputs[0];
     if (!tensor(in).quantization) throw Error("quantizer: tensor '" + tensor(in).name + "' is not quantized");
     switch (op.code) {
-      case tflite::kConv2D:
-      case tflite::kDepthwiseConv2D:
-      case tflite::kFullyConnected: {
-        quantize_weights(tensor(op.inputs[1]), op.code == tflite::kDepthwiseConv2D ? 3 : 0, per_channel);
+      case tflite::kOpConv2D:
+      case tflite::kOpDepthwiseConv2D:
+      case tflite::kOpFullyConnected: {
+        quantize_weights(tensor(op.inputs[1]), op.code == tflite::kOpDepthwiseConv2D ? 3 : 0, per_channel);
         quantize_bias(tensor(op.inputs[2]), tensor(in).quantization->scale[0],
                       *tensor(op.inputs[1]).quantization);
         calibrated(out);
         break;
       }
-      case tflite::kMaxPool2D:
-      case tflite::kAveragePool2D:
-      case tflite::kReshape:
+      case tflite::kOpMaxPool2D:
+      case tflite::kOpAveragePool2D:
+      case tflite::kOpReshape:
         same_as(out, in);
         break;
-      case tflite::kSoftmax:
-        tensor(out).type = tflite::TensorType::int8;
+      case tflite::kOpSoftmax:
+        tensor(out).type = tflite::kTypeInt8;
         tensor(out).quantization = per_tensor(1.0f / 256.0f, -128);
         break;
-      case tflite::kMul:
-      case tflite::kAdd:
+      case tflite::kOpMul:
+      case tflite::kOpAdd:
         quantize_constant(tensor(op.inputs[1]));
         calibrated(out);
         break;
+      default:  // classifier_graph.cpp writes only the operators above
+        throw Error("quantizer: no int8 form for operator code " + std::to_string(op.code));
     }
     op.version = int8_version(op);
   }

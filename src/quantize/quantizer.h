@@ -18,7 +18,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "quantize/tflite_model.h"
+#include "tflite/tflite_model.h"
 #include "train/classifier.h"
 
 namespace kiln {

@@ -110,8 +110,9 @@ const char* tensor_type_name(nn::TensorType type) {
       return "int16";
     case nn::kTypeInt8:
       return "int8";
+    default:  // types sdk/nn rejects when it loads a model
+      return "unknown";
   }
-  return "unknown";
 }
 
 }  // namespace kiln::tflite

@@ -76,13 +76,13 @@ std::int64_t operator_macs(int code, const std::vector<TensorSummary>& inputs,
   const TensorSummary& weights = inputs[1];
   const std::int64_t out = elements(outputs[0]);
   switch (code) {
-    case nn::kOpConv2D:  // filter [out_channels, height, width, in_channels]
+    case kOpConv2D:  // filter [out_channels, height, width, in_channels]
       if (weights.shape.size() != 4) return 0;
       return out * weights.shape[1] * weights.shape[2] * weights.shape[3];
-    case nn::kOpDepthwiseConv2D:  // filter [1, height, width, out_channels]
+    case kOpDepthwiseConv2D:  // filter [1, height, width, out_channels]
       if (weights.shape.size() != 4) return 0;
       return out * weights.shape[1] * weights.shape[2];
-    case nn::kOpFullyConnected:  // weights [units, input depth]
+    case kOpFullyConnected:  // weights [units, input depth]
       if (weights.shape.size() != 2) return 0;
       return out * weights.shape[1];
     default:

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiln/tflite_schema.h"
+
 namespace kiln {
 namespace nn {
 
@@ -44,16 +46,16 @@ enum Status {
 // A short English description of a status.
 const char* status_message(Status status);
 
-// TensorType values of the TFLite schema.
-enum TensorType {
-  kTypeFloat32 = 0,
-  kTypeInt32 = 2,
-  kTypeUInt8 = 3,
-  kTypeInt64 = 4,
-  kTypeBool = 6,
-  kTypeInt16 = 7,
-  kTypeInt8 = 9
-};
+// TensorType of the TFLite schema (kiln/tflite_schema.h); the runtime supports float32, int32, uint8, int64,
+// bool, int16 and int8 tensors.
+using tflite::kTypeBool;
+using tflite::kTypeFloat32;
+using tflite::kTypeInt16;
+using tflite::kTypeInt32;
+using tflite::kTypeInt64;
+using tflite::kTypeInt8;
+using tflite::kTypeUInt8;
+using tflite::TensorType;
 
 static const int kMaxRank = 6;
 
@@ -110,15 +112,21 @@ const char* builtin_operator_name(int code);
 
 // Scratch the planner needs to compute the arena size without an arena (on the host, any buffer).
 size_t plan_scratch_bytes(const Model& model);
-// The arena bytes interpreter_init needs for this model (bookkeeping + activations + kernel scratch).
+// The arena bytes interpreter_init needs for this model: bookkeeping (tensor offsets), activations, and the
+// prepared operators (call structs, requantization multipliers, tensor pointers). The last part holds
+// pointers, so a 64-bit host needs a little more than a 32-bit device; the host's figure is enough for both.
 Status arena_bytes_needed(const Model& model, void* scratch, size_t scratch_bytes, size_t* arena_bytes);
+
+struct PreparedOp;
 
 struct Interpreter {
   const Model* model;
-  uint8_t* arena;        // start of the caller's arena
-  size_t arena_bytes;    // what we use of it
-  const uint32_t* plan;  // per tensor then per operator (scratch): offset into the activation region
-  uint8_t* activations;  // start of the activation region inside the arena
+  uint8_t* arena;         // start of the caller's arena
+  size_t arena_bytes;     // what we use of it
+  const uint32_t* plan;   // per tensor: offset into the activation region
+  uint8_t* activations;   // start of the activation region inside the arena
+  const PreparedOp* ops;  // per operator, after the activations: its kernel, call struct and tensors
+  size_t prepared_bytes;  // of the arena, for the prepared operators
   bool ready;
 };
 

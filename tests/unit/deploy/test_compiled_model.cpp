@@ -23,12 +23,13 @@
 #include "deploy/compiled_model.h"
 #include "nn/tflite_reader.h"
 #include "nn_test_util.h"
-#include "quantize/flatbuffer_builder.h"
-#include "quantize/tflite_model.h"
+#include "tflite/flatbuffer_builder.h"
+#include "tflite/tflite_model.h"
 
 using namespace kiln_nn_test;
 namespace fs = std::filesystem;
 namespace nn = kiln::nn;
+namespace tf = kiln::tflite;
 
 namespace {
 
@@ -128,7 +129,8 @@ class SdkObjects {
     if (it != objects_.end()) return it->second;
     std::string obj = (dir_.path() / (std::to_string(objects_.size()) + ".o")).string();
     const std::string cmd = std::string(KILN_HOST_CXX) + " " + kFlags + " -fno-exceptions -fno-rtti -I" +
-                            KILN_SDK_DIR + " -c " + KILN_SDK_DIR + "/" + file + " -o " + obj;
+                            KILN_SDK_DIR + " -I" + KILN_SDK_DIR + "/include -c " + KILN_SDK_DIR + "/" + file +
+                            " -o " + obj;
     if (run(cmd) != 0) obj.clear();
     objects_[file] = obj;
     return obj;
@@ -149,12 +151,15 @@ void write_library(const fs::path& dir, const kiln::deploy::CompiledModel& m) {
   write_file(dir / "kiln_model.cpp", m.source);
   fs::copy_file(std::string(KILN_SOURCE_DIR) + "/src/deploy/templates/kiln_model.h", dir / "kiln_model.h");
   for (const std::string& f : m.sdk_files) {
-    ASSERT_TRUE(f.rfind("nn/", 0) == 0) << f;
-    ASSERT_TRUE(f.find("interpreter") == std::string::npos && f.find("operators") == std::string::npos &&
-                f.find("tflite_reader") == std::string::npos && f != "nn/model.cpp")
+    // Kernels only (and the schema's enums, which they name): no interpreter, reader or operator table.
+    ASSERT_TRUE(f.rfind("nn/", 0) == 0 || f == "include/kiln/tflite_schema.h") << f;
+    ASSERT_TRUE(f.find("interpreter") == std::string::npos && f.find("op_") == std::string::npos &&
+                f.find("ops/") == std::string::npos && f.find("tflite_reader") == std::string::npos &&
+                f != "nn/model.cpp")
         << f;
-    fs::create_directories((dir / "sdk" / f).parent_path());
-    fs::copy_file(std::string(KILN_SDK_DIR) + "/" + f, dir / "sdk" / f);
+    const std::string to = f.rfind("include/", 0) == 0 ? f.substr(8) : f;  // as kiln deploy lays it out
+    fs::create_directories((dir / "sdk" / to).parent_path());
+    fs::copy_file(std::string(KILN_SDK_DIR) + "/" + f, dir / "sdk" / to);
   }
 }
 
@@ -252,7 +257,7 @@ INSTANTIATE_TEST_SUITE_P(Models, Compiled, ::testing::ValuesIn(conformance_model
 // operands), on a small hand-built graph: the compiled engine must give the interpreter's bytes exactly.
 kiln::tflite::Model synthetic_model(bool int8) {
   namespace tf = kiln::tflite;
-  const tf::TensorType type = int8 ? tf::TensorType::int8 : tf::TensorType::float32;
+  const tf::TensorType type = int8 ? tf::kTypeInt8 : tf::kTypeFloat32;
   tf::Model m;
   auto tensor = [&](std::vector<int> shape, float scale, int zp, std::vector<std::uint8_t> data = {},
                     std::optional<tf::TensorType> t = std::nullopt) {
@@ -275,7 +280,7 @@ kiln::tflite::Model synthetic_model(bool int8) {
     }
     return int8 ? tf::to_bytes(q) : tf::to_bytes(f);
   };
-  auto op = [&](tf::BuiltinOp code, std::vector<int> in, std::vector<int> out) {
+  auto op = [&](tf::BuiltinOperator code, std::vector<int> in, std::vector<int> out) {
     tf::Operator o;
     o.code = code;
     o.inputs = std::move(in);
@@ -285,32 +290,32 @@ kiln::tflite::Model synthetic_model(bool int8) {
   };
   const int input = tensor({1, 8, 8, 4}, 0.05f, 3);
   const int pooled = tensor({1, 4, 4, 4}, 0.05f, 3);
-  tf::Operator* pool = op(tf::kMaxPool2D, {input}, {pooled});
-  pool->padding = tf::Padding::valid;
+  tf::Operator* pool = op(tf::kOpMaxPool2D, {input}, {pooled});
+  pool->padding = tf::kPaddingValid;
   pool->stride_w = pool->stride_h = pool->filter_w = pool->filter_h = 2;
-  pool->activation = tf::Activation::relu;
+  pool->activation = tf::kActRelu;
   const int scale = tensor({4}, 0.02f, 0, values(4));
   const int scaled = tensor({1, 4, 4, 4}, 0.01f, -2);
-  op(tf::kMul, {pooled, scale}, {scaled});
+  op(tf::kOpMul, {pooled, scale}, {scaled});
   const int sum = tensor({1, 4, 4, 4}, 0.06f, 1);
-  op(tf::kAdd, {scaled, pooled}, {sum});
+  op(tf::kOpAdd, {scaled, pooled}, {sum});
   const int square = tensor({1, 4, 4, 4}, 0.05f, -5);
-  op(tf::kMul, {sum, sum}, {square});
+  op(tf::kOpMul, {sum, sum}, {square});
   const int shift = tensor({1, 1, 1, 4}, 0.03f, 2, values(4));
   const int shifted = tensor({1, 4, 4, 4}, 0.04f, -128);
-  op(tf::kAdd, {square, shift}, {shifted})->activation = tf::Activation::relu6;
+  op(tf::kOpAdd, {square, shift}, {shifted})->activation = tf::kActRelu6;
   const int flat = tensor({1, 64}, 0.04f, -128);
-  op(tf::kReshape, {shifted}, {flat})->new_shape = {1, 64};
+  op(tf::kOpReshape, {shifted}, {flat})->new_shape = {1, 64};
   const int weights = tensor({10, 64}, 0.01f, 0, values(640));
   std::vector<std::int32_t> bias_q(10);
   std::vector<float> bias_f(10);
   for (int i = 0; i < 10; ++i) bias_f[i] = static_cast<float>(bias_q[i] = i * 37 - 150) / 256.0f;
   const int bias = tensor({10}, 0.0004f, 0, int8 ? tf::to_bytes(bias_q) : tf::to_bytes(bias_f),
-                          int8 ? tf::TensorType::int32 : tf::TensorType::float32);
+                          int8 ? tf::kTypeInt32 : tf::kTypeFloat32);
   const int logits = tensor({1, 10}, 0.1f, 0);
-  op(tf::kFullyConnected, {flat, weights, bias}, {logits});
+  op(tf::kOpFullyConnected, {flat, weights, bias}, {logits});
   const int probs = tensor({1, 10}, 1.0f / 256.0f, -128);
-  op(tf::kSoftmax, {logits}, {probs});
+  op(tf::kOpSoftmax, {logits}, {probs});
   m.inputs = {input};
   m.outputs = {probs};
   return m;
@@ -393,9 +398,10 @@ TEST(CompiledModel, ListsOperatorsAndOnlyNeededSdkFiles) {
   EXPECT_TRUE(has("nn/depthwise_conv2d.cpp"));
   EXPECT_TRUE(has("nn/quant_math.cpp"));
   EXPECT_FALSE(has("nn/mean.cpp"));
-  EXPECT_FALSE(has("nn/operators.cpp"));
+  EXPECT_FALSE(has("nn/op_table.cpp"));  // the operators' prepare code stays on the host
+  EXPECT_FALSE(has("nn/op_prepare.cpp"));
   EXPECT_GT(m.weight_bytes, 20000u);
-  EXPECT_NE(m.source.find("kiln::nn::depthwise_conv2d_s8("), std::string::npos);
+  EXPECT_NE(m.source.find("kiln::nn::eval_depthwise_conv2d_s8("), std::string::npos);
 }
 
 TEST(CompiledModel, UnsupportedOperatorNamesFileAndOperator) {
@@ -427,10 +433,9 @@ TEST(CompiledModel, GarbageNamesFile) {
 // compiled with the deployment flags, run on random inputs and must give the interpreter's bytes exactly; it
 // must also build for the Cortex-M4.
 
-// A .tflite builder for these operators (src/quantize's writer models only what the exporter emits; this one
-// adds CONCATENATION's and MEAN's options, int16 and int32 activations). Field ids as in tflite_writer.cpp;
-// BuiltinOptions: ConcatenationOptions 10 (axis 0, fused_activation_function 1), ReducerOptions 27
-// (keep_dims 0).
+// A .tflite builder for these operators (src/tflite's writer models only what the exporter emits; this one
+// adds CONCATENATION's and MEAN's options, int16 and int32 activations). Field ids and option types from
+// kiln/tflite_schema.h.
 enum GraphType : std::uint8_t { kF32 = 0, kI32 = 2, kI16 = 7, kI8 = 9 };
 
 struct GraphTensor {
@@ -447,6 +452,7 @@ struct GraphOp {
   std::vector<int> inputs, outputs;
   int axis = 0;            // CONCATENATION
   bool keep_dims = false;  // MEAN
+  float alpha = 0.0f;      // LEAKY_RELU
 };
 
 struct Graph {
@@ -521,17 +527,22 @@ struct Graph {
       b.add_u32(r, 0, it->second);
       b.add_ref(r, 1, b.vector_i32(o.inputs));
       b.add_ref(r, 2, b.vector_i32(o.outputs));
-      if (o.code == nn::kOpConcatenation) {
+      if (o.code == tf::kOpConcatenation) {
         auto t = b.table();
-        b.add_i32(t, 0, o.axis);
-        b.add_i8(t, 1, 0);
-        b.add_u8(r, 3, 10);
-        b.add_ref(r, 4, t);
-      } else if (o.code == nn::kOpMean) {
+        b.add_i32(t, tf::fields::ConcatenationOptions::kAxis, o.axis);
+        b.add_i8(t, tf::fields::ConcatenationOptions::kFusedActivationFunction, tf::kActNone);
+        b.add_u8(r, tf::fields::Operator::kBuiltinOptionsType, tf::kConcatenationOptions);
+        b.add_ref(r, tf::fields::Operator::kBuiltinOptions, t);
+      } else if (o.code == tf::kOpMean) {
         auto t = b.table();
-        b.add_bool(t, 0, o.keep_dims);
-        b.add_u8(r, 3, 27);
-        b.add_ref(r, 4, t);
+        b.add_bool(t, tf::fields::ReducerOptions::kKeepDims, o.keep_dims);
+        b.add_u8(r, tf::fields::Operator::kBuiltinOptionsType, tf::kReducerOptions);
+        b.add_ref(r, tf::fields::Operator::kBuiltinOptions, t);
+      } else if (o.code == tf::kOpLeakyRelu) {
+        auto t = b.table();
+        b.add_f32(t, tf::fields::LeakyReluOptions::kAlpha, o.alpha);
+        b.add_u8(r, tf::fields::Operator::kBuiltinOptionsType, tf::kLeakyReluOptions);
+        b.add_ref(r, tf::fields::Operator::kBuiltinOptions, t);
       }
       op_refs.push_back(r);
     }
@@ -607,28 +618,34 @@ std::vector<OpCase> op_cases() {
   std::vector<OpCase> cases;
   const std::vector<int> s{1, 6, 5, 8};
   // Elementwise, alone (the output may overlap the dying model input).
-  cases.push_back(unary("logistic_s8", nn::kOpLogistic, s, kI8, 0.06f, 3, s, kI8, 1.0f / 256, -128,
+  cases.push_back(unary("logistic_s8", tf::kOpLogistic, s, kI8, 0.06f, 3, s, kI8, 1.0f / 256, -128,
                         {"logistic_s8("}, true));
   cases.push_back(
-      unary("logistic_f32", nn::kOpLogistic, s, kF32, 0, 0, s, kF32, 0, 0, {"logistic_f32("}, true));
+      unary("logistic_f32", tf::kOpLogistic, s, kF32, 0, 0, s, kF32, 0, 0, {"logistic_f32("}, true));
   cases.push_back(
-      unary("relu_s8", nn::kOpRelu, s, kI8, 0.05f, -10, s, kI8, 0.03f, -128, {"activation_s8("}, true));
-  cases.push_back(unary("relu_f32", nn::kOpRelu, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
+      unary("relu_s8", tf::kOpRelu, s, kI8, 0.05f, -10, s, kI8, 0.03f, -128, {"activation_s8("}, true));
+  cases.push_back(unary("relu_f32", tf::kOpRelu, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
   cases.push_back(
-      unary("relu6_s8", nn::kOpRelu6, s, kI8, 0.05f, 7, s, kI8, 6.0f / 255, -128, {"activation_s8("}, true));
-  cases.push_back(unary("relu6_f32", nn::kOpRelu6, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
-  cases.push_back(unary("relu_n1_to_1_s8", nn::kOpReluN1To1, s, kI8, 0.02f, -3, s, kI8, 1.0f / 128, 0,
+      unary("relu6_s8", tf::kOpRelu6, s, kI8, 0.05f, 7, s, kI8, 6.0f / 255, -128, {"activation_s8("}, true));
+  cases.push_back(unary("relu6_f32", tf::kOpRelu6, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
+  cases.push_back(unary("relu_n1_to_1_s8", tf::kOpReluN1To1, s, kI8, 0.02f, -3, s, kI8, 1.0f / 128, 0,
                         {"activation_s8("}, true));
   cases.push_back(
-      unary("relu_n1_to_1_f32", nn::kOpReluN1To1, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
-  cases.push_back(unary("quantize_f32_s8", nn::kOpQuantize, s, kF32, 0, 0, s, kI8, 0.25f, -5,
+      unary("relu_n1_to_1_f32", tf::kOpReluN1To1, s, kF32, 0, 0, s, kF32, 0, 0, {"activation_f32("}, true));
+  cases.push_back(unary("quantize_f32_s8", tf::kOpQuantize, s, kF32, 0, 0, s, kI8, 0.25f, -5,
                         {"quantize_f32_s8("}, true));
-  cases.push_back(unary("requantize_s8_s8", nn::kOpQuantize, s, kI8, 0.05f, 9, s, kI8, 0.031f, -20,
+  cases.push_back(unary("requantize_s8_s8", tf::kOpQuantize, s, kI8, 0.05f, 9, s, kI8, 0.031f, -20,
                         {"requantize_s8_s8("}, true));
-  cases.push_back(unary("requantize_s16_s8", nn::kOpQuantize, s, kI16, 0.001f, 0, s, kI8, 0.1f, 4,
+  cases.push_back(unary("requantize_s16_s8", tf::kOpQuantize, s, kI16, 0.001f, 0, s, kI8, 0.1f, 4,
                         {"requantize_s16_s8("}, true));
-  cases.push_back(unary("dequantize_s8_f32", nn::kOpDequantize, s, kI8, 0.07f, -6, s, kF32, 0, 0,
+  cases.push_back(unary("dequantize_s8_f32", tf::kOpDequantize, s, kI8, 0.07f, -6, s, kF32, 0, 0,
                         {"dequantize_s8_f32("}, true));
+  cases.push_back(unary("leaky_relu_s8", tf::kOpLeakyRelu, s, kI8, 0.05f, -10, s, kI8, 0.03f, 5,
+                        {"leaky_relu_s8("}, true));
+  cases.back().graph.ops.back().alpha = 0.2f;
+  cases.push_back(
+      unary("leaky_relu_f32", tf::kOpLeakyRelu, s, kF32, 0, 0, s, kF32, 0, 0, {"leaky_relu_f32("}, true));
+  cases.back().graph.ops.back().alpha = 0.3f;
   // MEAN over different axes, with and without keep_dims, negative axes, rank 2.
   struct MeanCase {
     const char* name;
@@ -641,7 +658,7 @@ std::vector<OpCase> op_cases() {
         MeanCase{"c", {-1}, false, {1, 6, 5}}, MeanCase{"w", {2}, true, {1, 6, 1, 8}},
         MeanCase{"all", {0, 1, 2, 3}, true, {1, 1, 1, 1}}})
     for (const bool int8 : {true, false}) {
-      OpCase c = unary(std::string("mean_") + m.name + (int8 ? "_s8" : "_f32"), nn::kOpMean, s,
+      OpCase c = unary(std::string("mean_") + m.name + (int8 ? "_s8" : "_f32"), tf::kOpMean, s,
                        int8 ? kI8 : kF32, int8 ? 0.05f : 0, int8 ? 4 : 0, m.out, int8 ? kI8 : kF32,
                        int8 ? 0.02f : 0, int8 ? -11 : 0, {int8 ? "mean_s8(" : "mean_f32("}, false,
                        [&](Graph& g) { return std::vector<int>{g.ints(m.axes, {int(m.axes.size())})}; });
@@ -651,22 +668,22 @@ std::vector<OpCase> op_cases() {
   for (const bool int8 : {true, false}) {
     const GraphType t = int8 ? kI8 : kF32;
     const std::string suffix = int8 ? "_s8" : "_f32";
-    cases.push_back(unary("mean_rank2" + suffix, nn::kOpMean, {6, 40}, t, int8 ? 0.05f : 0, int8 ? -1 : 0,
+    cases.push_back(unary("mean_rank2" + suffix, tf::kOpMean, {6, 40}, t, int8 ? 0.05f : 0, int8 ? -1 : 0,
                           {6}, t, int8 ? 0.01f : 0, 0, {int8 ? "mean_s8(" : "mean_f32("}, false,
                           [](Graph& g) { return std::vector<int>{g.ints({1}, {1})}; }));
     // PAD with different amounts before and after on every axis but the batch; PADV2 with a value.
-    cases.push_back(unary("pad" + suffix, nn::kOpPad, s, t, int8 ? 0.05f : 0, int8 ? 17 : 0, {1, 9, 7, 11}, t,
-                          int8 ? 0.05f : 0, int8 ? 17 : 0, {"pad(params, " + std::string(int8 ? "1" : "4")},
-                          false, [](Graph& g) {
+    cases.push_back(unary("pad" + suffix, tf::kOpPad, s, t, int8 ? 0.05f : 0, int8 ? 17 : 0, {1, 9, 7, 11}, t,
+                          int8 ? 0.05f : 0, int8 ? 17 : 0,
+                          {std::string(int8 ? "eval_pad_s8(" : "eval_pad_f32(")}, false, [](Graph& g) {
                             return std::vector<int>{g.ints({0, 0, 2, 1, 0, 2, 1, 2}, {4, 2})};
                           }));
-    cases.push_back(unary("pad_rank2" + suffix, nn::kOpPad, {6, 40}, t, int8 ? 0.05f : 0, int8 ? -3 : 0,
-                          {7, 43}, t, int8 ? 0.05f : 0, int8 ? -3 : 0, {"pad(params, "}, false, [](Graph& g) {
+    cases.push_back(unary("pad_rank2" + suffix, tf::kOpPad, {6, 40}, t, int8 ? 0.05f : 0, int8 ? -3 : 0,
+                          {7, 43}, t, int8 ? 0.05f : 0, int8 ? -3 : 0, {"eval_pad_"}, false, [](Graph& g) {
                             return std::vector<int>{g.ints({1, 0, 0, 3}, {2, 2})};
                           }));
     cases.push_back(
-        unary("padv2" + suffix, nn::kOpPadV2, s, t, int8 ? 0.05f : 0, int8 ? 17 : 0, {1, 8, 6, 9}, t,
-              int8 ? 0.05f : 0, int8 ? 17 : 0, {"pad(params, "}, false, [&](Graph& g) {
+        unary("padv2" + suffix, tf::kOpPadV2, s, t, int8 ? 0.05f : 0, int8 ? 17 : 0, {1, 8, 6, 9}, t,
+              int8 ? 0.05f : 0, int8 ? 17 : 0, {"eval_pad_"}, false, [&](Graph& g) {
                 const int pads = g.ints({0, 0, 1, 1, 1, 0, 0, 1}, {4, 2});
                 const float f = -2.75f;
                 std::vector<std::uint8_t> v(int8 ? 1 : 4);
@@ -686,11 +703,11 @@ std::vector<OpCase> op_cases() {
       const int zp = int8 ? -7 : 0;
       g.input = g.tensor(s, t, sc, zp);
       const int relu = g.tensor(s, t, sc, zp);
-      g.op(nn::kOpRelu, {g.input}, relu);
+      g.op(tf::kOpRelu, {g.input}, relu);
       const int k = g.tensor({1, 6, 5, 3}, t, sc, zp, int8 ? random_bytes(90, 7) : random_floats(90, 7));
       g.output = g.tensor({1, 6, 5, 19}, t, sc, zp);
-      g.op(nn::kOpConcatenation, {relu, k, g.input}, g.output).axis = 3;
-      c.kernels = {"concatenation(3, inputs"};
+      g.op(tf::kOpConcatenation, {relu, k, g.input}, g.output).axis = 3;
+      c.kernels = {"ConcatenationCall call = {3, ", "eval_concatenation("};
       cases.push_back(c);
     }
     {
@@ -703,8 +720,8 @@ std::vector<OpCase> op_cases() {
       g.input = g.tensor(s, t, sc, zp);
       const int k = g.tensor({2, 6, 5, 8}, t, sc, zp, int8 ? random_bytes(480, 8) : random_floats(480, 8));
       g.output = g.tensor({3, 6, 5, 8}, t, sc, zp);
-      g.op(nn::kOpConcatenation, {g.input, k}, g.output).axis = 0;
-      c.kernels = {"concatenation(2, inputs"};
+      g.op(tf::kOpConcatenation, {g.input, k}, g.output).axis = 0;
+      c.kernels = {"ConcatenationCall call = {2, ", "eval_concatenation("};
       cases.push_back(c);
     }
     {
@@ -715,10 +732,10 @@ std::vector<OpCase> op_cases() {
       const int zp = int8 ? 5 : 0;
       g.input = g.tensor(s, t, sc, zp);
       const int relu = g.tensor(s, t, sc, zp);
-      g.op(nn::kOpRelu6, {g.input}, relu);
+      g.op(tf::kOpRelu6, {g.input}, relu);
       g.output = g.tensor({1, 18, 5, 8}, t, sc, zp);
-      g.op(nn::kOpConcatenation, {g.input, relu, g.input}, g.output).axis = 1;
-      c.kernels = {"concatenation(3, inputs", "activation_"};
+      g.op(tf::kOpConcatenation, {g.input, relu, g.input}, g.output).axis = 1;
+      c.kernels = {"ConcatenationCall call = {3, ", "eval_concatenation(", "activation_"};
       cases.push_back(c);
     }
     {
@@ -729,16 +746,16 @@ std::vector<OpCase> op_cases() {
       const int zp = 0;
       g.input = g.tensor(s, t, sc, zp);
       const int a = g.tensor(s, t, sc, zp), b = g.tensor(s, t, sc, zp);
-      g.op(nn::kOpRelu, {g.input}, a);
-      g.op(nn::kOpReluN1To1, {g.input}, b);
+      g.op(tf::kOpRelu, {g.input}, a);
+      g.op(tf::kOpReluN1To1, {g.input}, b);
       const int cat = g.tensor({1, 6, 5, 16}, t, sc, zp);
-      g.op(nn::kOpConcatenation, {a, b}, cat).axis = -1;
+      g.op(tf::kOpConcatenation, {a, b}, cat).axis = -1;
       // The concatenation's output feeds an elementwise operator (overlap), then MEAN.
       const int act = g.tensor({1, 6, 5, 16}, t, sc, zp);
-      g.op(nn::kOpRelu6, {cat}, act);
+      g.op(tf::kOpRelu6, {cat}, act);
       g.output = g.tensor({1, 1, 1, 16}, t, int8 ? 0.03f : 0, int8 ? -2 : 0);
-      g.op(nn::kOpMean, {act, g.ints({1, 2}, {2})}, g.output).keep_dims = true;
-      c.kernels = {"concatenation(2, inputs", "mean_"};
+      g.op(tf::kOpMean, {act, g.ints({1, 2}, {2})}, g.output).keep_dims = true;
+      c.kernels = {"ConcatenationCall call = {2, ", "eval_concatenation(", "mean_"};
       cases.push_back(c);
     }
   }
@@ -751,25 +768,25 @@ std::vector<OpCase> op_cases() {
     Graph& g = c.graph;
     g.input = g.tensor(s, kI8, 0.05f, 3);
     const int rq = g.tensor(s, kI8, 0.06f, -1);
-    g.op(nn::kOpQuantize, {g.input}, rq);
+    g.op(tf::kOpQuantize, {g.input}, rq);
     const int lg = g.tensor(s, kI8, 1.0f / 256, -128);
-    g.op(nn::kOpLogistic, {rq}, lg);
+    g.op(tf::kOpLogistic, {rq}, lg);
     const int n1 = g.tensor(s, kI8, 1.0f / 200, 0);
-    g.op(nn::kOpReluN1To1, {lg}, n1);
+    g.op(tf::kOpReluN1To1, {lg}, n1);
     const int dq = g.tensor(s, kF32);
-    g.op(nn::kOpDequantize, {n1}, dq);
+    g.op(tf::kOpDequantize, {n1}, dq);
     const int r6 = g.tensor(s, kF32);
-    g.op(nn::kOpRelu6, {dq}, r6);
+    g.op(tf::kOpRelu6, {dq}, r6);
     const int lf = g.tensor(s, kF32);
-    g.op(nn::kOpLogistic, {r6}, lf);
+    g.op(tf::kOpLogistic, {r6}, lf);
     const int pd = g.tensor({1, 7, 5, 9}, kF32);
-    g.op(nn::kOpPad, {lf, g.ints({0, 0, 1, 0, 0, 0, 0, 1}, {4, 2})}, pd);
+    g.op(tf::kOpPad, {lf, g.ints({0, 0, 1, 0, 0, 0, 0, 1}, {4, 2})}, pd);
     const int q = g.tensor({1, 7, 5, 9}, kI8, 1.0f / 512, -100);
-    g.op(nn::kOpQuantize, {pd}, q);
+    g.op(tf::kOpQuantize, {pd}, q);
     g.output = g.tensor({1, 7, 5, 9}, kI8, 1.0f / 512, -128);
-    g.op(nn::kOpRelu, {q}, g.output);
+    g.op(tf::kOpRelu, {q}, g.output);
     c.kernels = {"requantize_s8_s8(", "logistic_s8(",  "activation_s8(", "dequantize_s8_f32(",
-                 "activation_f32(",   "logistic_f32(", "pad(params, 4",  "quantize_f32_s8("};
+                 "activation_f32(",   "logistic_f32(", "eval_pad_f32(",  "quantize_f32_s8("};
     cases.push_back(c);
   }
   return cases;
@@ -852,11 +869,11 @@ TEST(CompiledOp, SdkKernelsBuildForCortexM4) {
       "cd " + tmp.path().string() +
       " && arm-none-eabi-g++ -std=c++11 -Wall -Wextra -Werror -mcpu=cortex-m4 -mthumb -mfloat-abi=hard "
       "-mfpu=fpv4-sp-d16 -fno-exceptions -fno-rtti -O2 -I" +
-      std::string(KILN_SDK_DIR) + " -c";
+      std::string(KILN_SDK_DIR) + " -I" + std::string(KILN_SDK_DIR) + "/include -c";
   for (const std::string& f : files)
     if (f.substr(f.size() - 4) == ".cpp") cmd += " " + std::string(KILN_SDK_DIR) + "/" + f;
   for (const char* f : {"nn/logistic.cpp", "nn/activation.cpp", "nn/quantize.cpp", "nn/dequantize.cpp",
-                        "nn/mean.cpp", "nn/pad.cpp", "nn/concatenation.cpp"})
+                        "nn/mean.cpp", "nn/pad.cpp", "nn/concatenation.cpp", "nn/leaky_relu.cpp"})
     EXPECT_TRUE(files.count(f)) << f;
   EXPECT_EQ(run(cmd), 0);
 }

@@ -1,7 +1,8 @@
-// Overlap safety of the compiled engine's arena plan: overlap_distance(d) is exact for the sdk kernels. Each
-// kernel runs with its output placed d bytes below its input inside one buffer and must give the same bytes
-// as with separate buffers; with d - 1 the depthwise and pointwise convolutions must go wrong (so a d that is
-// too small would be caught). Also: the planner's plans are valid and use the overlaps.
+// Overlap safety of the compiled engine's arena plan: overlap_distance(d) is exact for the sdk kernels, as
+// their KernelAccess describes them (built here with the helpers the operators use, sdk/nn/kernel_emit.h).
+// Each kernel runs with its output placed d bytes below its input inside one buffer and must give the same
+// bytes as with separate buffers; with d - 1 the depthwise and pointwise convolutions must go wrong (so a d
+// that is too small would be caught). Also: the planner's plans are valid and use the overlaps.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -11,11 +12,11 @@
 
 #include "deploy/overlap_plan.h"
 #include "nn/activation.h"
-#include "nn/call_recorder.h"
 #include "nn/conv2d.h"
 #include "nn/depthwise_conv2d.h"
 #include "nn/dequantize.h"
 #include "nn/fully_connected.h"
+#include "nn/kernel_emit.h"
 #include "nn/logistic.h"
 #include "nn/max_pool2d.h"
 #include "nn/quantize.h"
@@ -49,30 +50,46 @@ bool same_with_shift(const std::vector<int8_t>& input, size_t out_bytes, int64_t
   return std::memcmp(out, reference.data(), out_bytes) == 0;
 }
 
-nn::KernelCall blank(nn::RecordedKernel kind) {
-  nn::KernelCall k;
-  std::memset(&k, 0, sizeof k);
-  k.kernel = kind;
-  k.num_inputs = 3;
-  k.inputs[0] = 0;
-  k.inputs[1] = 1;
-  k.inputs[2] = -1;
-  return k;
+// The access patterns of the kernels, as their operators describe them (sdk/nn/ops/*.cpp).
+nn::KernelAccess conv_access(const nn::Dims& in, const nn::Dims& f, const nn::Dims& out,
+                             const nn::ConvParams& g) {
+  nn::KernelAccess a{};
+  nn::window_access(in, out, f.h, f.w, g, out.c / (in.c / f.c), f.c, 1, &a);
+  return a;
+}
+
+nn::KernelAccess depthwise_access(const nn::Dims& in, const nn::Dims& f, const nn::Dims& out,
+                                  const nn::DepthwiseParams& d) {
+  nn::KernelAccess a{};
+  const nn::ConvParams g = {d.stride_h, d.stride_w, d.dilation_h, d.dilation_w, d.pad_h, d.pad_w};
+  nn::window_access(in, out, f.h, f.w, g, d.depth_multiplier, 1, 1, &a);
+  return a;
+}
+
+nn::KernelAccess pool_access(const nn::Dims& in, const nn::Dims& out, const nn::PoolParams& p) {
+  nn::KernelAccess a{};
+  const nn::ConvParams g = {p.stride_h, p.stride_w, 1, 1, p.pad_h, p.pad_w};
+  nn::window_access(in, out, p.filter_h, p.filter_w, g, 1, 1, 1, &a);
+  return a;
+}
+
+nn::KernelAccess elementwise(int32_t count, int32_t in_bytes, int32_t out_bytes) {
+  nn::KernelAccess a{};
+  nn::elementwise_access(count, in_bytes, out_bytes, 1, &a);
+  return a;
 }
 
 const int32_t kMult[1] = {1518500250};
-const int32_t kShift[1] = {-10};  // small enough that outputs rarely saturate
+const int8_t kShift[1] = {-10};  // small enough that outputs rarely saturate
 const nn::QuantParams kQuant = {kMult, kShift, 1};
 const nn::QuantActivation kAct = {3, -5, -128, 127};
 
 TEST(OverlapDistance, DepthwiseThreeByThreeSame) {
   // 3x3 stride 1, SAME padding, C = 64, W = 5: output (y, x) needs input rows from y - 1 on, so the output
   // can trail the input by one row plus one pixel: d = W * C + C.
-  nn::KernelCall k = blank(nn::kRecDepthwiseConv2dS8);
-  k.input_dims = {1, 6, 5, 64};
-  k.filter_dims = {1, 3, 3, 64};
-  k.output_dims = {1, 6, 5, 64};
-  k.depthwise = {1, 1, 1, 1, 1, 1, 1};
+  const nn::Dims in_dims = {1, 6, 5, 64}, filter_dims = {1, 3, 3, 64}, out_dims = {1, 6, 5, 64};
+  const nn::DepthwiseParams dw = {1, 1, 1, 1, 1, 1, 1};
+  const nn::KernelAccess k = depthwise_access(in_dims, filter_dims, out_dims, dw);
   const auto d = overlap_distance(k, 0);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(*d, 5 * 64 + 64);
@@ -80,8 +97,8 @@ TEST(OverlapDistance, DepthwiseThreeByThreeSame) {
 
   const std::vector<int8_t> input = random_s8(6 * 5 * 64, 1), filter = random_s8(9 * 64, 2);
   auto run = [&](const void* in, void* out) {
-    nn::depthwise_conv2d_s8(k.depthwise, kQuant, kAct, k.input_dims, static_cast<const int8_t*>(in),
-                            k.filter_dims, filter.data(), nullptr, k.output_dims, static_cast<int8_t*>(out));
+    nn::depthwise_conv2d_s8(dw, kQuant, kAct, in_dims, static_cast<const int8_t*>(in), filter_dims,
+                            filter.data(), nullptr, out_dims, static_cast<int8_t*>(out));
   };
   EXPECT_TRUE(same_with_shift(input, input.size(), *d, run));
   EXPECT_TRUE(same_with_shift(input, input.size(), *d + 100, run));
@@ -90,34 +107,31 @@ TEST(OverlapDistance, DepthwiseThreeByThreeSame) {
 
 TEST(OverlapDistance, PointwiseConv) {
   // 1x1 conv 16 -> 8 channels over 4x4: pixel p reads input [16p, 16p + 16), writes output [8p, 8p + 8).
-  nn::KernelCall k = blank(nn::kRecConv2dS8);
-  k.input_dims = {1, 4, 4, 16};
-  k.filter_dims = {8, 1, 1, 16};
-  k.output_dims = {1, 4, 4, 8};
-  k.conv = {1, 1, 1, 1, 0, 0};
-  const auto d = overlap_distance(k, 0);
+  nn::Dims in_dims = {1, 4, 4, 16}, filter_dims = {8, 1, 1, 16}, out_dims = {1, 4, 4, 8};
+  const nn::ConvParams conv = {1, 1, 1, 1, 0, 0};
+  const auto d = overlap_distance(conv_access(in_dims, filter_dims, out_dims, conv), 0);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(*d, 7);  // within pixel 0, channels 0..6 are written before channel 7 reads input byte 0
   const std::vector<int8_t> input = random_s8(4 * 4 * 16, 21), filter = random_s8(8 * 16, 22);
   auto run = [&](const void* in, void* out) {
-    nn::conv2d_s8(k.conv, kQuant, kAct, k.input_dims, static_cast<const int8_t*>(in), k.filter_dims,
-                  filter.data(), nullptr, k.output_dims, static_cast<int8_t*>(out));
+    nn::conv2d_s8(conv, kQuant, kAct, in_dims, static_cast<const int8_t*>(in), filter_dims, filter.data(),
+                  nullptr, out_dims, static_cast<int8_t*>(out));
   };
   EXPECT_TRUE(same_with_shift(input, 4 * 4 * 8, *d, run));
   // d follows the reference loop order (overlap_plan.cpp); the optimized conv2d_s8 reads a pixel pair's whole
   // windows before writing it, so d is safe but no longer tight (d - 1 may work too).
 
   // Expanding 8 -> 16 channels: the output outruns the input, d grows with the pixel index.
-  k.input_dims = {1, 4, 4, 8};
-  k.filter_dims = {16, 1, 1, 8};
-  k.output_dims = {1, 4, 4, 16};
-  const auto d2 = overlap_distance(k, 0);
+  in_dims = {1, 4, 4, 8};
+  filter_dims = {16, 1, 1, 8};
+  out_dims = {1, 4, 4, 16};
+  const auto d2 = overlap_distance(conv_access(in_dims, filter_dims, out_dims, conv), 0);
   ASSERT_TRUE(d2.has_value());
   EXPECT_EQ(*d2, 15 * 16 + 15 - 15 * 8);
   const std::vector<int8_t> in2 = random_s8(4 * 4 * 8, 5), f2 = random_s8(16 * 8, 6);
   auto run2 = [&](const void* in, void* out) {
-    nn::conv2d_s8(k.conv, kQuant, kAct, k.input_dims, static_cast<const int8_t*>(in), k.filter_dims,
-                  f2.data(), nullptr, k.output_dims, static_cast<int8_t*>(out));
+    nn::conv2d_s8(conv, kQuant, kAct, in_dims, static_cast<const int8_t*>(in), filter_dims, f2.data(),
+                  nullptr, out_dims, static_cast<int8_t*>(out));
   };
   EXPECT_TRUE(same_with_shift(in2, 4 * 4 * 16, *d2, run2));
   // (d2 conservative for the optimized kernel, as above.)
@@ -125,49 +139,52 @@ TEST(OverlapDistance, PointwiseConv) {
 
 TEST(OverlapDistance, StridedConvPoolFcSoftmaxDequantize) {
   // Strided 3x3 conv with padding and a 2x2 max pool: safe at d.
-  nn::KernelCall k = blank(nn::kRecConv2dS8);
-  k.input_dims = {1, 9, 7, 6};
-  k.filter_dims = {10, 3, 3, 6};
-  k.output_dims = {1, 5, 4, 10};
-  k.conv = {2, 2, 1, 1, 1, 1};
-  auto d = overlap_distance(k, 0);
+  const nn::Dims in_dims = {1, 9, 7, 6}, filter_dims = {10, 3, 3, 6}, out_dims = {1, 5, 4, 10};
+  const nn::ConvParams conv = {2, 2, 1, 1, 1, 1};
+  auto d = overlap_distance(conv_access(in_dims, filter_dims, out_dims, conv), 0);
   ASSERT_TRUE(d.has_value());
   const std::vector<int8_t> input = random_s8(9 * 7 * 6, 7), filter = random_s8(10 * 9 * 6, 8);
   EXPECT_TRUE(same_with_shift(input, 5 * 4 * 10, *d, [&](const void* in, void* out) {
-    nn::conv2d_s8(k.conv, kQuant, kAct, k.input_dims, static_cast<const int8_t*>(in), k.filter_dims,
-                  filter.data(), nullptr, k.output_dims, static_cast<int8_t*>(out));
+    nn::conv2d_s8(conv, kQuant, kAct, in_dims, static_cast<const int8_t*>(in), filter_dims, filter.data(),
+                  nullptr, out_dims, static_cast<int8_t*>(out));
   }));
 
-  nn::KernelCall p = blank(nn::kRecMaxPool2dS8);
-  p.input_dims = {1, 8, 8, 5};
-  p.output_dims = {1, 4, 4, 5};
-  p.pool = {2, 2, 2, 2, 0, 0};
-  d = overlap_distance(p, 0);
+  const nn::Dims pool_in = {1, 8, 8, 5}, pool_out = {1, 4, 4, 5};
+  const nn::PoolParams pool = {2, 2, 2, 2, 0, 0};
+  d = overlap_distance(pool_access(pool_in, pool_out, pool), 0);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(*d, 0);  // a pool never reads behind what it writes
   const std::vector<int8_t> pin = random_s8(8 * 8 * 5, 9);
   EXPECT_TRUE(same_with_shift(pin, 4 * 4 * 5, *d, [&](const void* in, void* out) {
-    nn::max_pool2d_s8(p.pool, -128, 127, p.input_dims, static_cast<const int8_t*>(in), p.output_dims,
+    nn::max_pool2d_s8(pool, -128, 127, pool_in, static_cast<const int8_t*>(in), pool_out,
                       static_cast<int8_t*>(out));
   }));
 
   // FULLY_CONNECTED reads its whole input for every output: no useful overlap.
-  nn::KernelCall f = blank(nn::kRecFullyConnectedS8);
-  f.fully_connected = {1, 32, 10};
+  const nn::FullyConnectedDims fc_dims = {1, 32, 10};
+  nn::KernelAccess f{};
+  f.pattern = nn::KernelAccess::kMatrix;
+  f.in_bytes = f.out_bytes = 1;
+  f.data_inputs = 1;
+  f.rows = fc_dims.batches;
+  f.depth = fc_dims.depth;
+  f.units = fc_dims.units;
   d = overlap_distance(f, 0);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(*d, 9);
   const std::vector<int8_t> fin = random_s8(32, 10), fw = random_s8(320, 11);
   auto fc = [&](const void* in, void* out) {
-    nn::fully_connected_s8(f.fully_connected, kQuant, kAct, 0, static_cast<const int8_t*>(in), fw.data(),
-                           nullptr, static_cast<int8_t*>(out));
+    nn::fully_connected_s8(fc_dims, kQuant, kAct, 0, static_cast<const int8_t*>(in), fw.data(), nullptr,
+                           static_cast<int8_t*>(out));
   };
   EXPECT_TRUE(same_with_shift(fin, 10, *d, fc));
   // d follows the reference order and is safe; the optimized fully_connected_s8 need not fail at d - 1.
 
   // SOFTMAX works in place.
-  nn::KernelCall s = blank(nn::kRecSoftmaxS8);
-  s.num_inputs = 1;
+  nn::KernelAccess s{};
+  s.pattern = nn::KernelAccess::kRows;
+  s.in_bytes = s.out_bytes = 1;
+  s.data_inputs = 1;
   s.rows = 3;
   s.depth = 12;
   d = overlap_distance(s, 0);
@@ -180,10 +197,7 @@ TEST(OverlapDistance, StridedConvPoolFcSoftmaxDequantize) {
   }));
 
   // DEQUANTIZE widens int8 to float: the output must start 3 bytes per element earlier.
-  nn::KernelCall q = blank(nn::kRecDequantizeS8F32);
-  q.num_inputs = 1;
-  q.count = 20;
-  d = overlap_distance(q, 0);
+  d = overlap_distance(elementwise(20, 1, 4), 0);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(*d, 4 * 19 - 19);
   auto deq = [&](const void* in, void* out) {
@@ -193,9 +207,11 @@ TEST(OverlapDistance, StridedConvPoolFcSoftmaxDequantize) {
   EXPECT_FALSE(same_with_shift(random_s8(20, 13), 80, *d - 1, deq));
 
   // Kernels with memcpy or accumulation into the output are never overlapped.
-  EXPECT_FALSE(overlap_distance(blank(nn::kRecPad), 0).has_value());
-  EXPECT_FALSE(overlap_distance(blank(nn::kRecConcatenation), 0).has_value());
-  EXPECT_FALSE(overlap_distance(blank(nn::kRecMeanF32), 0).has_value());
+  // (Their operators give no access function: the pattern stays kUnknown.)
+  EXPECT_FALSE(overlap_distance(nn::KernelAccess{}, 0).has_value());
+  // Only data inputs: the filter of a convolution, the second input of an elementwise kernel with one.
+  EXPECT_FALSE(overlap_distance(conv_access(in_dims, filter_dims, out_dims, conv), 1).has_value());
+  EXPECT_FALSE(overlap_distance(elementwise(20, 1, 4), 1).has_value());
 }
 
 TEST(OverlapDistance, LogisticActivationQuantizeInPlace) {
@@ -217,41 +233,38 @@ TEST(OverlapDistance, LogisticActivationQuantizeInPlace) {
   nn::RequantizeParams rp;
   nn::requantize_params(0.05f, 9, 0.031f, -20, &rp);
   struct Case {
-    nn::RecordedKernel kind;
+    const char* kind;
     int in_es, out_es;
     std::function<void(const void*, void*)> run;
   };
   const std::vector<Case> cases = {
-      {nn::kRecLogisticS8, 1, 1,
+      {"LogisticS8", 1, 1,
        [&](const void* in, void* out) {
          nn::logistic_s8(lp, n, static_cast<const int8_t*>(in), static_cast<int8_t*>(out));
        }},
-      {nn::kRecLogisticF32, 4, 4,
+      {"LogisticF32", 4, 4,
        [&](const void* in, void* out) {
          nn::logistic_f32(n, static_cast<const float*>(in), static_cast<float*>(out));
        }},
-      {nn::kRecActivationS8, 1, 1,
+      {"ActivationS8", 1, 1,
        [&](const void* in, void* out) {
          nn::activation_s8(ap, n, static_cast<const int8_t*>(in), static_cast<int8_t*>(out));
        }},
-      {nn::kRecActivationF32, 4, 4,
+      {"ActivationF32", 4, 4,
        [&](const void* in, void* out) {
          nn::activation_f32(nn::kActReluN1To1, n, static_cast<const float*>(in), static_cast<float*>(out));
        }},
-      {nn::kRecRequantizeS8S8, 1, 1,
+      {"RequantizeS8S8", 1, 1,
        [&](const void* in, void* out) {
          nn::requantize_s8_s8(rp, n, static_cast<const int8_t*>(in), static_cast<int8_t*>(out));
        }},
-      {nn::kRecQuantizeF32S8, 4, 1,
+      {"QuantizeF32S8", 4, 1,
        [&](const void* in, void* out) {
          nn::quantize_f32_s8(0.25f, -5, n, static_cast<const float*>(in), static_cast<int8_t*>(out));
        }},
   };
   for (const Case& c : cases) {
-    nn::KernelCall k = blank(c.kind);
-    k.num_inputs = 1;
-    k.count = n;
-    const auto d = overlap_distance(k, 0);
+    const auto d = overlap_distance(elementwise(n, c.in_es, c.out_es), 0);
     ASSERT_TRUE(d.has_value()) << c.kind;
     EXPECT_EQ(*d, 0) << c.kind;
     const std::vector<int8_t> input = c.in_es == 4 ? floats : random_s8(n, 4);

@@ -89,7 +89,8 @@ TEST(Conv2D, S8ValidOnesFilter) {
   const int8_t input[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   const int8_t filter[4] = {1, 1, 1, 1};
   const int32_t bias[1] = {1};
-  const int32_t mult[1] = {kOne}, shift[1] = {1};
+  const int32_t mult[1] = {kOne};
+  const int8_t shift[1] = {1};
   const QuantParams q = {mult, shift, 1};
   const ConvParams p = {1, 1, 1, 1, 0, 0};
   int8_t out[4];
@@ -104,7 +105,8 @@ TEST(Conv2D, S8InputOffsetPaddingAndClamp) {
   // Input zero point 1 (offset -1): padding contributes nothing, not the zero point.
   const int8_t input[4] = {2, 2, 2, 2};  // real value 1 each
   const int8_t filter[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
-  const int32_t mult[1] = {kOne}, shift[1] = {1};
+  const int32_t mult[1] = {kOne};
+  const int8_t shift[1] = {1};
   const QuantParams q = {mult, shift, 1};
   const QuantActivation act = {-1, 0, -128, 3};
   const ConvParams p = {1, 1, 1, 1, 1, 1};  // SAME for 3x3
@@ -128,7 +130,8 @@ TEST(Conv2D, F32PerChannel) {
 TEST(DepthwiseConv2D, S8DepthMultiplier2PerChannel) {
   const int8_t input[2] = {3, 5};         // 1x1x1x2
   const int8_t filter[4] = {1, 2, 3, 4};  // 1x1x1x4: channel 0 -> outputs 0,1; channel 1 -> 2,3
-  const int32_t mult[4] = {kOne, kOne, kOne, kOne}, shift[4] = {1, 1, 0, 0};  // x1, x1, x0.5, x0.5
+  const int32_t mult[4] = {kOne, kOne, kOne, kOne};
+  const int8_t shift[4] = {1, 1, 0, 0};  // x1, x1, x0.5, x0.5
   const QuantParams q = {mult, shift, 4};
   const DepthwiseParams p = {1, 1, 1, 1, 0, 0, 2};
   int8_t out[4];
@@ -144,7 +147,8 @@ TEST(FullyConnected, S8WithOffsets) {
   const int8_t input[3] = {1, 2, 3};
   const int8_t filter[6] = {1, 0, -1, 2, 2, 2};
   const int32_t bias[2] = {10, -1};
-  const int32_t mult[1] = {kOne}, shift[1] = {1};
+  const int32_t mult[1] = {kOne};
+  const int8_t shift[1] = {1};
   const QuantParams q = {mult, shift, 1};
   const QuantActivation act = {-1, 5, -128, 127};  // input zp 1, output zp 5
   int8_t out[2];

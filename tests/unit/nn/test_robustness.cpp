@@ -174,7 +174,8 @@ TEST(KILN_NN_ROBUSTNESS, AccumulatorsWrapInsteadOfOverflowing) {
           filter(static_cast<size_t>(units * depth), 127);
       std::vector<int32_t> bias(static_cast<size_t>(units), INT32_MAX - 100);
       std::vector<int8_t> output(static_cast<size_t>(units));
-      const int32_t multiplier = 1 << 30, shift = -10;
+      const int32_t multiplier = 1 << 30;
+      const int8_t shift = -10;
       const nn::QuantParams quant = {&multiplier, &shift, 1};
       const nn::QuantActivation act = {128, 0, -128, 127};  // input zero point -128: inputs count 255 each
       nn::fully_connected_s8({1, depth, units}, quant, act, 0, input.data(), filter.data(), bias.data(),

@@ -149,8 +149,9 @@ TEST(Quantize, EveryLayerTypeQuantizesAndRuns) {
   const tflite::Model g = classifier_graph(m);
   std::set<int> codes;
   for (const auto& op : g.operators) codes.insert(op.code);
-  for (int code : {tflite::kConv2D, tflite::kDepthwiseConv2D, tflite::kAveragePool2D, tflite::kMaxPool2D,
-                   tflite::kFullyConnected, tflite::kReshape, tflite::kSoftmax, tflite::kMul, tflite::kAdd})
+  for (int code :
+       {tflite::kOpConv2D, tflite::kOpDepthwiseConv2D, tflite::kOpAveragePool2D, tflite::kOpMaxPool2D,
+        tflite::kOpFullyConnected, tflite::kOpReshape, tflite::kOpSoftmax, tflite::kOpMul, tflite::kOpAdd})
     EXPECT_TRUE(codes.count(code)) << "operator " << code;
   Comparison c = compare(m, fs);
   EXPECT_LT(c.max_float_diff, 1e-4);
@@ -171,7 +172,7 @@ TEST(Quantize, PerTensorAndPerChannelWeights) {
     for (int op = 0; op < nn::model_operator_count(model); ++op) {
       nn::OperatorView v;
       ASSERT_EQ(nn::read_operator(model, op, &v), nn::kOk);
-      if (v.code != nn::kOpConv2D && v.code != nn::kOpFullyConnected) continue;
+      if (v.code != tflite::kOpConv2D && v.code != tflite::kOpFullyConnected) continue;
       nn::TensorView w;
       ASSERT_EQ(nn::read_tensor(model, nn::operator_input(model, v, 1), &w), nn::kOk);
       EXPECT_EQ(w.type, nn::kTypeInt8);

@@ -1,6 +1,6 @@
 // A TFLite model as plain data (one subgraph), and its serialization to .tflite bytes following the TFLite
-// schema (schema version 3): the fields written and their ids are those of tensorflow/lite/schema/schema.fbs.
-// Only what Kiln's exporter needs is modelled.
+// schema (schema version 3): the enums and field ids are kiln/tflite_schema.h's, shared with the device
+// reader (sdk/nn). Only what Kiln's exporter (and its tests) need is modelled.
 #pragma once
 
 #include <cstdint>
@@ -8,27 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "kiln/tflite_schema.h"
+
 namespace kiln::tflite {
-
-// TensorType
-enum class TensorType : std::uint8_t { float32 = 0, int32 = 2, int8 = 9 };
-
-// BuiltinOperator
-enum BuiltinOp : std::int32_t {
-  kAdd = 0,
-  kAveragePool2D = 1,
-  kConv2D = 3,
-  kDepthwiseConv2D = 4,
-  kFullyConnected = 9,
-  kMaxPool2D = 17,
-  kMul = 18,
-  kReshape = 22,
-  kSoftmax = 25,
-};
-
-// Padding and ActivationFunctionType
-enum class Padding : std::int8_t { same = 0, valid = 1 };
-enum class Activation : std::int8_t { none = 0, relu = 1, relu6 = 3 };
 
 struct Quantization {
   std::vector<float> scale;
@@ -39,26 +21,27 @@ struct Quantization {
 struct Tensor {
   std::string name;
   std::vector<int> shape;
-  TensorType type = TensorType::float32;
+  TensorType type = kTypeFloat32;
   std::vector<std::uint8_t> data;  // constant contents (little-endian); empty for activations
   std::optional<Quantization> quantization;
 };
 
 // One operator. The option fields used depend on `code` (conv: padding, strides, activation; depthwise:
 // also depth_multiplier; pools: also filter size; fully connected: activation, keep_num_dims; softmax: beta;
-// reshape: new_shape; add/mul: activation).
+// reshape: new_shape; add/mul: activation; leaky relu: alpha).
 struct Operator {
-  BuiltinOp code = kAdd;
+  BuiltinOperator code = kOpAdd;
   int version = 1;  // OperatorCode.version
   std::vector<int> inputs, outputs;
-  Padding padding = Padding::same;
+  Padding padding = kPaddingSame;
   int stride_w = 1, stride_h = 1;
   int filter_w = 1, filter_h = 1;
   int depth_multiplier = 1;
-  Activation activation = Activation::none;
+  ActivationFunctionType activation = kActNone;
   bool keep_num_dims = false;
   float beta = 1.0f;
   std::vector<int> new_shape;
+  float alpha = 0.2f;  // LEAKY_RELU
 };
 
 struct Model {

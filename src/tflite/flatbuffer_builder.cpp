@@ -1,4 +1,4 @@
-#include "quantize/flatbuffer_builder.h"
+#include "tflite/flatbuffer_builder.h"
 
 #include <algorithm>
 #include <cstring>

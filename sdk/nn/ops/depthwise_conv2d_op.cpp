@@ -1,0 +1,134 @@
+// DEPTHWISE_CONV_2D: input [n, h, w, c], filter [1, kh, kw, c * depth_multiplier], optional bias; float32, or
+// int8 with per-channel (or per-tensor) filter scales.
+#include "nn/depthwise_conv2d.h"
+#include "nn/ops/op_checks.h"
+#include "nn/quant_math.h"
+
+namespace kiln {
+namespace nn {
+
+namespace {
+
+#ifdef KILN_NN_RECORDER
+void print_depthwise_conv2d_s8(const void* call, CallWriter& w) {
+  const DepthwiseConv2dS8Call& c = *static_cast<const DepthwiseConv2dS8Call*>(call);
+  w.begin();
+  print(w, c.conv);
+  print(w, c.quant);
+  print(w, c.act);
+  print(w, c.input);
+  print(w, c.filter);
+  print(w, c.output);
+  w.end();
+}
+
+void print_depthwise_conv2d_f32(const void* call, CallWriter& w) {
+  const DepthwiseConv2dF32Call& c = *static_cast<const DepthwiseConv2dF32Call*>(call);
+  w.begin();
+  print(w, c.conv);
+  print(w, c.act);
+  print(w, c.input);
+  print(w, c.filter);
+  print(w, c.output);
+  w.end();
+}
+
+// Loops b, oy, ox, then ic and m (output channel ic * depth_multiplier + m, ascending): it reads channel ic.
+void access(const DepthwiseParams& d, const Dims& in, const Dims& f, const Dims& out, int32_t bytes,
+            KernelAccess* a) {
+  const ConvParams g = {d.stride_h, d.stride_w, d.dilation_h, d.dilation_w, d.pad_h, d.pad_w};
+  window_access(in, out, f.h, f.w, g, d.depth_multiplier, 1, bytes, a);
+}
+
+void access_depthwise_conv2d_s8(const void* call, KernelAccess* a) {
+  const DepthwiseConv2dS8Call& c = *static_cast<const DepthwiseConv2dS8Call*>(call);
+  access(c.conv, c.input, c.filter, c.output, 1, a);
+}
+
+void access_depthwise_conv2d_f32(const void* call, KernelAccess* a) {
+  const DepthwiseConv2dF32Call& c = *static_cast<const DepthwiseConv2dF32Call*>(call);
+  access(c.conv, c.input, c.filter, c.output, 4, a);
+}
+#endif
+
+const KernelDef kDepthwiseConv2dS8 = {
+    eval_depthwise_conv2d_s8,
+    sizeof(DepthwiseConv2dS8Call)
+        KILN_NN_EMIT("DepthwiseConv2dS8Call", "eval_depthwise_conv2d_s8", "nn/depthwise_conv2d.h",
+                     print_depthwise_conv2d_s8, access_depthwise_conv2d_s8)};
+const KernelDef kDepthwiseConv2dF32 = {
+    eval_depthwise_conv2d_f32,
+    sizeof(DepthwiseConv2dF32Call)
+        KILN_NN_EMIT("DepthwiseConv2dF32Call", "eval_depthwise_conv2d_f32", "nn/depthwise_conv2d.h",
+                     print_depthwise_conv2d_f32, access_depthwise_conv2d_f32)};
+
+Status prepare(OpPrepare& p) {
+  typedef tflite::fields::DepthwiseConv2DOptions F;
+  if (p.num_inputs() < 2 || p.num_outputs() < 1) return kBadOperator;
+  int32_t ii, fi, bi, oi;
+  TensorView in, f, b, out;
+  Status s;
+  if ((s = p.input(0, &in, &ii)) != kOk || (s = p.input(1, &f, &fi)) != kOk ||
+      (s = p.output(0, &out, &oi)) != kOk)
+    return s;
+  if (in.rank != 4 || f.rank != 4 || out.rank != 4) return kBadShape;
+  const int32_t out_c = f.dims[3];
+  bool has_bias = false;
+  if ((s = optional_bias(p, out_c, &bi, &b, &has_bias)) != kOk) return s;
+  if ((s = check_conv_types(in, f, has_bias ? &b : 0, out)) != kOk) return s;
+
+  bool bad = false;
+  const Table& o = p.options();
+  const int32_t padding =
+      o.valid() ? o.i8(F::kPadding, tflite::kPaddingSame, &bad) : static_cast<int32_t>(tflite::kPaddingSame);
+  DepthwiseParams conv;
+  conv.stride_w = o.valid() ? o.i32(F::kStrideW, 0, &bad) : 0;
+  conv.stride_h = o.valid() ? o.i32(F::kStrideH, 0, &bad) : 0;
+  Activation act = kActNone;
+  if ((s = read_activation(o, F::kFusedActivationFunction, &act)) != kOk) return s;
+  conv.dilation_w = o.valid() ? o.i32(F::kDilationWFactor, 1, &bad) : 1;
+  conv.dilation_h = o.valid() ? o.i32(F::kDilationHFactor, 1, &bad) : 1;
+  if (bad) return kBadFlatbuffer;
+
+  const Dims id = dims4(in), fd = dims4(f), od = dims4(out);
+  int32_t oh, ow;
+  if ((s = spatial(padding, id.h, fd.h, conv.stride_h, conv.dilation_h, &oh, &conv.pad_h)) != kOk) return s;
+  if ((s = spatial(padding, id.w, fd.w, conv.stride_w, conv.dilation_w, &ow, &conv.pad_w)) != kOk) return s;
+  if (od.n != id.n || od.h != oh || od.w != ow || od.c != out_c) return kShapeMismatch;
+  // The options' depth_multiplier is redundant (TFLite ignores it too): the shapes define it.
+  if (fd.n != 1 || out_c % id.c != 0) return kShapeMismatch;
+  conv.depth_multiplier = out_c / id.c;
+
+  if (in.type == kTypeInt8) {
+    if ((s = check_filter_quantization(p.model(), f, out_c, 3)) != kOk) return s;
+    DepthwiseConv2dS8Call* c = use_kernel<DepthwiseConv2dS8Call>(p, kDepthwiseConv2dS8);
+    c->conv = conv;
+    channel_multipliers(p, in, f, out, &c->quant);
+    c->act.input_offset = -in.zero_point;
+    c->act.output_offset = out.zero_point;
+    quantized_activation_range(act, out.scale, out.zero_point, -128, 127, &c->act.act_min, &c->act.act_max);
+    c->input = id;
+    c->filter = fd;
+    c->output = od;
+  } else {
+    DepthwiseConv2dF32Call* c = use_kernel<DepthwiseConv2dF32Call>(p, kDepthwiseConv2dF32);
+    c->conv = conv;
+    float_activation_range(act, &c->act.act_min, &c->act.act_max);
+    c->input = id;
+    c->filter = fd;
+    c->output = od;
+  }
+  p.bind_input(ii);
+  p.bind_input(fi);
+  p.bind_input(has_bias ? bi : -1);
+  p.bind_output(oi);
+  return kOk;
+}
+
+}  // namespace
+
+extern const OpDef kDepthwiseConv2dOp = {tflite::kOpDepthwiseConv2D, "DEPTHWISE_CONV_2D",
+                                         tflite::kDepthwiseConv2DOptions, prepare, false};
+
+}  // namespace nn
+}  // namespace kiln
