@@ -31,7 +31,9 @@ void register_classify(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("classify", "Classify a recording window by window with the trained model");
   static std::string file;
   static std::string model_kind = "int8";
-  cmd->add_option("FILE", file, "Recording (WAV/FLAC/OGG, CSV or Edge Impulse JSON) of any length")
+  cmd->add_option(
+         "FILE", file,
+         "Recording (WAV/FLAC/OGG, CSV or Edge Impulse JSON) of any length, or an image (image projects)")
       ->required();
   cmd->add_option("--model", model_kind,
                   "int8 (out/model-int8.tflite, what the device runs) or float32 (out/model-f32.tflite)")
