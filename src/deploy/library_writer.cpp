@@ -242,9 +242,16 @@ std::string library_readme(const ImpulseExport& imp, Format format, const Librar
   r += "kiln_signal signal = kiln_signal_from_array(&samples);  /* or your own get_data callback */\n";
   r += "kiln_result result;\nif (kiln_run_impulse(&signal, &result) == KILN_OK) "
        "puts(result.top_label);\n```\n\n";
-  r += "- Input: " + std::to_string(f.signal_length) + " raw values per window (" +
-       std::to_string(imp.input.window_size_ms) + " ms at " + double_literal(imp.input.frequency) + " Hz, " +
-       std::to_string(imp.input.axes) + " axis/axes, int16 scale for audio).\n";
+  if (imp.input.is_image()) {
+    r += "- Input: one image of " + std::to_string(imp.input.width) + " x " +
+         std::to_string(imp.input.height) + " pixels (" + std::to_string(f.signal_length) +
+         " values, one float per pixel holding 0xRRGGBB, row-major, top row first; `image_buffer_signal` in "
+         "`dsp/image.h` wraps an RGB888 or 8-bit grey frame of that size).\n";
+  } else {
+    r += "- Input: " + std::to_string(f.signal_length) + " raw values per window (" +
+         std::to_string(imp.input.window_size_ms) + " ms at " + double_literal(imp.input.frequency) +
+         " Hz, " + std::to_string(imp.input.axes) + " axis/axes, int16 scale for audio).\n";
+  }
   r += "- Output: `kiln_result.scores[i]` for `kiln_label(i)`; `top`/`top_label`; `timing` in µs when a "
        "clock is "
        "available (POSIX, Arduino, or define `KILN_CLOCK_US()`).\n";
