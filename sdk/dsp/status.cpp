@@ -66,7 +66,7 @@ const char* status_message(Status status) {
     case kBadWaveletLevel:
       return "wavelet level out of range or too deep for the signal length";
     case kBadImageSize:
-      return "image width and height must be at least 1";
+      return "image width and height must be from 1 to 4096 pixels";
     case kBadImageChannels:
       return "image colour depth must be RGB or Grayscale";
     case kBadResizeMode:
@@ -75,6 +75,8 @@ const char* status_message(Status status) {
       return "no feature selected: the block would output nothing";
     case kBadLifter:
       return "cepstral lifter must be 0 (off) or a finite number above 0";
+    case kBadImageScaling:
+      return "image scaling must be 0..1, 0..255, -1..1 or -128..127";
   }
   return "unknown status";
 }

@@ -41,7 +41,8 @@ enum Status {
   kBadImageChannels,      // colour depth not RGB or grayscale, or input channels not 1 or 3
   kBadResizeMode,         // resize mode not one of the supported ones
   kNoFeatures,            // no output value selected (e.g. flatten with every statistic disabled)
-  kBadLifter              // MFCC cepstral lifter negative or not finite
+  kBadLifter,             // MFCC cepstral lifter negative or not finite
+  kBadImageScaling        // image pixel scaling not one of the supported ranges
 };
 
 // A short English description, e.g. "FFT length must be a power of two in the supported range".

@@ -15,7 +15,8 @@ double param_value(const ParamSpec& spec, const void* params) {
       return v;
     }
     case kParamInt:
-    case kParamChoice: {
+    case kParamChoice:
+    case kParamInput: {
       int v;
       memcpy(&v, field, sizeof v);
       return v;
@@ -36,7 +37,8 @@ void set_param_value(const ParamSpec& spec, void* params, double value) {
       memcpy(field, &value, sizeof value);
       return;
     case kParamInt:
-    case kParamChoice: {
+    case kParamChoice:
+    case kParamInput: {
       // The host checks ranges first; this only keeps the conversion defined for any double.
       const int v = value > 1e9 ? 1000000000 : value < -1e9 ? -1000000000 : static_cast<int>(value);
       memcpy(field, &v, sizeof v);

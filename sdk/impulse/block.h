@@ -26,6 +26,11 @@ enum ParamKind {
   kParamInt,     // int: a whole number
   kParamBool,    // bool
   kParamChoice,  // int: index into `choices` (Edge Impulse writes these as strings, e.g. filter-type "low")
+  // int: not a parameter of the block but a property of the impulse's input of the same name, which the
+  // block needs (the image block's "width" and "height" are [input] width and height in kiln.toml). The host
+  // fills it from the input and refuses it among the block's parameters; `kiln deploy` writes it with the
+  // others, so the device fills the struct the same way.
+  kParamInput,
 };
 
 // Help texts are for the host (kiln.toml comments, `kiln dsp --help`); a device build leaves them out of

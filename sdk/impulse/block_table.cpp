@@ -7,7 +7,7 @@ namespace impulse {
 namespace {
 
 const BlockSpec* const kBlocks[] = {&kMfeBlock,     &kMfccBlock, &kSpectrogramBlock, &kSpectralAnalysisBlock,
-                                    &kFlattenBlock, &kRawBlock};
+                                    &kFlattenBlock, &kRawBlock,  &kImageBlock};
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include "impulse/block.h"
 #include "impulse/flatten_block.h"
+#include "impulse/image_block.h"
 #include "impulse/mfcc_block.h"
 #include "impulse/mfe_block.h"
 #include "impulse/raw_block.h"

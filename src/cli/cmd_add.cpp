@@ -26,7 +26,8 @@ std::string plural(int n, const char* word) {
 }  // namespace
 
 void register_add(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("add", "Add sample files (audio, CSV, Edge Impulse JSON) to the dataset");
+  auto* cmd =
+      app.add_subcommand("add", "Add sample files (audio, CSV, Edge Impulse JSON, images) to the dataset");
   static std::vector<std::string> paths;
   static std::string label;
   static std::string category = "split";
@@ -41,7 +42,10 @@ void register_add(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->footer(
       "\nFormats: " + accepted_extensions() +
-      "\nAudio is mixed down to mono and resampled to [input] frequency. CSV needs a timestamp column\n"
+      "\nAudio is mixed down to mono and resampled to [input] frequency. Images (PNG, JPEG, BMP: image "
+      "projects\n"
+      "only) are converted to RGB and resized to [input] width x height with resize_mode. CSV needs a "
+      "timestamp column\n"
       "(timestamp/time/t in ms, time_s in s, time_us in us) and one column per axis; sensor data at another\n"
       "frequency than [input] frequency is resampled to it.\n"
       "In folders, only those extensions are picked up and hidden files are skipped.\n\n"
@@ -79,7 +83,7 @@ void register_add(CLI::App& app, Context& ctx) {
     if (bar) bar->finish();
     // Seconds of recordings per label, over the whole dataset: a label's windows grow with its seconds.
     std::map<std::string, double> seconds;
-    for (const SampleRecord& s : dataset.list()) seconds[s.label] += s.seconds();
+    for (const SampleRecord& s : dataset.list()) seconds[s.label] += s.amount();
     const std::optional<std::string> imbalance = imbalance_warning(seconds);
     session.generation->publish();
 

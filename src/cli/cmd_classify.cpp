@@ -21,6 +21,7 @@
 #include "data/sample_reader.h"
 #include "impulse/features.h"
 #include "impulse/impulse_runner.h"
+#include "impulse/windowing.h"
 #include "project/project.h"
 #include "quantize/quantizer.h"
 #include "tflite/nn_runner.h"
@@ -32,7 +33,9 @@ void register_classify(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("classify", "Classify a recording window by window with the trained model");
   static std::string file;
   static std::string model_kind = "int8";
-  cmd->add_option("FILE", file, "Recording (WAV/FLAC/OGG, CSV or Edge Impulse JSON) of any length")
+  cmd->add_option(
+         "FILE", file,
+         "Recording (WAV/FLAC/OGG, CSV or Edge Impulse JSON) of any length, or an image (image projects)")
       ->required();
   cmd->add_option("--model", model_kind,
                   "int8 (out/model-int8.tflite, what the device runs) or float32 (out/model-f32.tflite)")
@@ -72,8 +75,8 @@ void register_classify(CLI::App& app, Context& ctx) {
         for_each_signal_window(data.values, imp, file, [&](std::span<const float> window) {
           if (!impulse) {
             const std::size_t samples = window.size() / static_cast<std::size_t>(imp.input.axes);
-            const DspShape shape =
-                dsp_output_shape(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes, samples);
+            const DspShape shape = dsp_output_shape(imp.dsp.block, block_params(imp.input, imp.dsp),
+                                                    imp.input.frequency, imp.input.axes, samples);
             if (static_cast<std::size_t>(shape.frames) * static_cast<std::size_t>(shape.values) !=
                 runner.input_elements()) {
               throw Error(tflite.path.string() + ": the model takes " +
@@ -81,8 +84,8 @@ void register_classify(CLI::App& app, Context& ctx) {
                           " input values, but kiln.toml now gives " + std::to_string(shape.frames) + " x " +
                           std::to_string(shape.values) + " features (retrain with `kiln train`)");
             }
-            impulse.emplace(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency,
-                            imp.input.axes, samples, &runner.network());
+            impulse.emplace(imp.dsp.block, imp.dsp.version, block_params(imp.input, imp.dsp),
+                            imp.input.frequency, imp.input.axes, samples, &runner.network());
           }
           const std::size_t at = scores.size();
           scores.resize(at + classes);

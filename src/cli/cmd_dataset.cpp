@@ -63,9 +63,11 @@ std::string format_duration(double seconds) {
 struct Tally {
   int samples = 0;
   double seconds = 0;
+  double amount = 0;  // for the balance warning: seconds, or images (SampleRecord::amount)
   void add(const SampleRecord& s) {
     samples++;
     seconds += s.seconds();
+    amount += s.amount();
   }
   nlohmann::json json() const { return {{"samples", samples}, {"seconds", seconds}}; }
 };
@@ -76,7 +78,7 @@ struct LabelTally {
 
 // What the summary warns about: labels an older Kiln accepted that break today's rules, labels without test
 // samples, and class imbalance (data/label_balance.h, on seconds of recordings: a label's windows grow with
-// its seconds).
+// its seconds; on images in an image project).
 std::vector<std::string> summary_warnings(const std::map<std::string, LabelTally>& labels,
                                           const LabelTally& all) {
   std::vector<std::string> out;
@@ -99,7 +101,7 @@ std::vector<std::string> summary_warnings(const std::map<std::string, LabelTally
     }
   }
   std::map<std::string, double> seconds;
-  for (const auto& [label, t] : labels) seconds[label] = t.total.seconds;
+  for (const auto& [label, t] : labels) seconds[label] = t.total.amount;
   if (auto imbalance = imbalance_warning(seconds)) out.push_back(*imbalance);
   return out;
 }
@@ -133,16 +135,22 @@ void print_summary(const Dataset& dataset, const Context& ctx) {
     std::printf("The dataset is empty. Add samples with `kiln add --label LABEL FILES...`\n");
     return;
   }
-  // Each set is two right-aligned columns, samples and duration, of one width across the table.
-  std::size_t w_label = 5, w_count = 1, w_time = 1;
+  // Each set is two right-aligned columns, samples and duration, of one width across the table (images have
+  // no duration: an image project shows counts only).
+  const bool timed = all.total.seconds > 0;
+  std::size_t w_label = 5, w_count = 1, w_time = timed ? 1 : 0;
   for (const auto& [label, t] : labels) w_label = std::max(w_label, terminal_line(label).size());
   for (const Tally* t : {&all.train, &all.test, &all.total}) {
     w_count = std::max(w_count, std::to_string(t->samples).size());
-    w_time = std::max(w_time, format_duration(t->seconds).size());
+    if (timed) w_time = std::max(w_time, format_duration(t->seconds).size());
   }
-  const int w_set = static_cast<int>(w_count + 2 + w_time);
+  const int w_set = static_cast<int>(w_count + (timed ? 2 + w_time : 0));
   auto cell = [&](const Tally& t) {
     char buf[96];
+    if (!timed) {
+      std::snprintf(buf, sizeof buf, "%*d", static_cast<int>(w_count), t.samples);
+      return std::string(buf);
+    }
     std::snprintf(buf, sizeof buf, "%*d  %*s", static_cast<int>(w_count), t.samples, static_cast<int>(w_time),
                   format_duration(t.seconds).c_str());
     return std::string(buf);
@@ -170,6 +178,8 @@ nlohmann::json record_json(const SampleRecord& s) {
           {"frequency", s.frequency},
           {"length", s.length},
           {"seconds", s.seconds()},
+          {"width", s.width},
+          {"height", s.height},
           {"hash", s.hash},
           {"source_path", s.source_path},
           {"group", s.group_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.group_key)},
@@ -194,7 +204,10 @@ void print_list(const std::vector<SampleRecord>& samples, const Context& ctx) {
               "NAME", "GROUP");
   for (const SampleRecord& s : samples) {
     std::printf("%6lld  %-*s  %-5s  %9s  %-12s  %-*s  %s\n", static_cast<long long>(s.id), wl,
-                terminal_line(s.label).c_str(), s.category.c_str(), format_duration(s.seconds()).c_str(),
+                terminal_line(s.label).c_str(), s.category.c_str(),
+                (s.is_image() ? std::to_string(s.width) + "x" + std::to_string(s.height)
+                              : format_duration(s.seconds()))
+                    .c_str(),
                 s.hash.substr(0, 12).c_str(), wn, terminal_line(s.name).c_str(),
                 s.group_key.empty() ? "-" : terminal_line(s.group_key).c_str());
   }

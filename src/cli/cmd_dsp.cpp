@@ -23,6 +23,7 @@
 #include "core/file_read.h"
 #include "core/number_text.h"
 #include "data/audio_reader.h"
+#include "data/image_sample.h"
 #include "data/sample_limits.h"
 #include "impulse/dsp_block.h"
 #include "impulse/impulse_runner.h"
@@ -38,6 +39,8 @@ struct DspOptions {
   double frequency = 0;
   int axes = 1;
   std::vector<std::string> params;
+  int width = 0;  // image blocks: the input's size (an image file gives its own)
+  int height = 0;
 };
 
 enum class OutputFormat { kRawFloat32, kCsv, kJson };
@@ -51,6 +54,11 @@ std::string lower_extension(const std::filesystem::path& p) {
 bool is_audio_file(const std::filesystem::path& p) {
   const std::string ext = lower_extension(p);
   return ext == ".wav" || ext == ".flac" || ext == ".ogg";
+}
+
+bool is_image_file(const std::filesystem::path& p) {
+  const std::string ext = lower_extension(p);
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
 }
 
 OutputFormat output_format(const std::filesystem::path& p) {
@@ -82,6 +90,7 @@ struct Signal {
   std::vector<float> values;  // interleaved by axis
   double frequency = 0;
   int axes = 1;
+  int width = 0, height = 0;  // an image
 };
 
 Signal read_audio_input(const std::filesystem::path& path, const DspOptions& o, bool frequency_given,
@@ -145,6 +154,23 @@ Signal read_raw_input(const std::filesystem::path& path, const DspOptions& o, bo
   return s;
 }
 
+// An image file for the image block: its pixels as the packed 0xRRGGBB floats the block reads, at its own
+// size (kiln dsp does not resize); --width and --height, when given, must be that size.
+Signal read_image_input(const std::filesystem::path& path, const DspOptions& o) {
+  const Image image = read_image_file(path);
+  if ((o.width > 0 && o.width != image.width) || (o.height > 0 && o.height != image.height)) {
+    throw Error(path.string() + ": the image is " + std::to_string(image.width) + " x " +
+                std::to_string(image.height) + " pixels but --width/--height say " + std::to_string(o.width) +
+                " x " + std::to_string(o.height) +
+                "; kiln dsp does not resize (omit them to use the image's size)");
+  }
+  Signal s;
+  s.values = image_sample(image, InputSettings::image(image.width, image.height), path.string()).values;
+  s.width = image.width;
+  s.height = image.height;
+  return s;
+}
+
 std::string serialize(OutputFormat format, const std::vector<float>& features, DspShape shape,
                       const std::string& block, const std::string& version, double frequency) {
   switch (format) {
@@ -197,11 +223,16 @@ void register_dsp(CLI::App& app, Context& ctx) {
       ->allow_extra_args(false);
   auto* axes =
       cmd->add_option("--axes", o.axes, "Axes interleaved in a raw input (audio: 1)")->capture_default_str();
+  auto* width = cmd->add_option("--width", o.width,
+                                "image: width in pixels of a raw input (an image file gives its own)");
+  auto* height = cmd->add_option("--height", o.height, "image: height in pixels of a raw input");
   cmd->add_option("--version", o.version, "Block implementation version (default: the latest, e.g. ei-4)");
   cmd->add_option(
          "input", o.input,
-         "Input signal: .wav/.flac/.ogg audio (mixed to mono, int16 units), or raw little-endian float32 "
-         "(any other extension), interleaved by axis, in the units the block expects")
+         "Input signal: .wav/.flac/.ogg audio (mixed to mono, int16 units), .png/.jpg/.jpeg/.bmp for the "
+         "image "
+         "block, or raw little-endian float32 (any other extension), interleaved by axis, in the units the "
+         "block expects (image: one 0xRRGGBB value a pixel)")
       ->required();
   cmd->add_option(
          "output", o.output,
@@ -212,7 +243,9 @@ void register_dsp(CLI::App& app, Context& ctx) {
   std::string defaults;
   for (const std::string& b : dsp_block_names()) {
     std::string line = "  " + b + ":";
+    const std::vector<std::string> from_input = dsp_input_params(b);
     for (const auto& [name, value] : dsp_table_values(b, {})) {
+      if (std::find(from_input.begin(), from_input.end(), name) != from_input.end()) continue;
       const std::string item = " " + name + "=" + dsp_param_text(b, name, value);
       if (line.size() + item.size() > 110) {
         defaults += line + "\n";
@@ -228,16 +261,22 @@ void register_dsp(CLI::App& app, Context& ctx) {
       "  kiln dsp mfe --frequency 16000 --param fft_length=512 --param frame_length=0.032 input.f32 out.f32\n"
       "  kiln dsp spectral-analysis --frequency 62.5 --axes 3 --param filter-type=low accel.f32 "
       "features.csv\n"
+      "  kiln dsp image --param channels=Grayscale photo.png features.csv   (the image's own size)\n"
       "\nParameters not given take the block's Studio defaults (docs/kiln-toml.md explains each):\n" +
       defaults + "The output file is written only when everything succeeded.");
-  cmd->callback([&ctx, frequency, axes] {
+  cmd->callback([&ctx, frequency, axes, width, height] {
     const std::filesystem::path input = o.input;
     const std::filesystem::path output = o.output;
     const OutputFormat format = output_format(output);
 
     const std::vector<std::string> versions = dsp_block_versions(o.block);  // throws on an unknown block
     const std::string version = o.version.empty() ? versions.back() : o.version;
-    const std::map<std::string, double> params = parse_params(o.block, o.params);
+    std::map<std::string, double> params = parse_params(o.block, o.params);
+    const bool image = !dsp_input_params(o.block).empty();  // the block takes the input's width and height
+    if (!image && (width->count() > 0 || height->count() > 0)) {
+      throw Error("--width and --height apply to the image block only");
+    }
+    if (image && frequency->count() > 0) throw Error("--frequency does not apply to the image block");
 
     std::error_code ec;
     if (!std::filesystem::exists(input, ec)) throw Error(input.string() + ": no such file");
@@ -245,8 +284,27 @@ void register_dsp(CLI::App& app, Context& ctx) {
       throw Error(input.string() + ": is a directory, not a signal file");
     }
     const bool frequency_given = frequency->count() > 0;
-    Signal s = is_audio_file(input) ? read_audio_input(input, o, frequency_given, axes->count() > 0)
-                                    : read_raw_input(input, o, frequency_given);
+    Signal s;
+    if (image) {
+      if (is_image_file(input)) {
+        s = read_image_input(input, o);
+      } else {
+        if (o.width < 1 || o.height < 1) {
+          throw Error(input.string() +
+                      ": --width and --height (pixels) are needed for raw input to the image "
+                      "block; an image file gives its own");
+        }
+        s = read_raw_input(input, o, true);
+        s.frequency = 0;
+        s.width = o.width;
+        s.height = o.height;
+      }
+      params["width"] = s.width;
+      params["height"] = s.height;
+    } else {
+      s = is_audio_file(input) ? read_audio_input(input, o, frequency_given, axes->count() > 0)
+                               : read_raw_input(input, o, frequency_given);
+    }
 
     const std::size_t samples = s.values.size() / static_cast<std::size_t>(s.axes);
     validate_dsp_params(o.block, version, params, s.frequency, s.axes, samples);

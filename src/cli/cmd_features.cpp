@@ -75,9 +75,8 @@ void register_features(CLI::App& app, Context& ctx) {
       std::printf("%s\n", json_text(j, 2).c_str());
       return;
     }
-    std::printf("%zu windows from %zu samples, features %d x %d per window (%zu computed, %zu from cache)\n",
-                t.windows.size(), stats.samples, t.shape[0], t.shape.size() > 1 ? t.shape[1] : 1,
-                stats.computed, stats.cached);
+    std::printf("%zu windows from %zu samples, features %s per window (%zu computed, %zu from cache)\n",
+                t.windows.size(), stats.samples, shape_text(t.shape).c_str(), stats.computed, stats.cached);
     for (const auto& [label, n] : per_label) std::printf("  %-16s %6d windows\n", label.c_str(), n);
     if (stats.skipped) {
       std::printf("  %zu samples shorter than one window were skipped (zero_pad = false)\n", stats.skipped);

@@ -64,11 +64,14 @@ nlohmann::json run_import(const Context& ctx, const std::string& model_path, con
   };
 
   const std::vector<int> feature_shape = window_feature_shape(s.impulse);
-  if (elements(in_dims) != elements(feature_shape)) {
+  if (!input_takes_features(in_dims, feature_shape)) {
     throw Error(model_path + ": input shape " + shape_string(in_dims) + " (" +
                 std::to_string(elements(in_dims)) +
                 " values) does not match the impulse's features per window " + shape_string(feature_shape) +
-                " (" + std::to_string(elements(feature_shape)) + " values, " + s.paths.toml().string() + ")");
+                " (" + std::to_string(elements(feature_shape)) + " values, " + s.paths.toml().string() + ")" +
+                (elements(in_dims) == elements(feature_shape)
+                     ? ": as many values in another shape, which the model would read as something else"
+                     : ""));
   }
   if (in.type != nn::kTypeInt8 && in.type != nn::kTypeFloat32) {
     throw Error(model_path + ": input tensor is " + tflite::tensor_type_name(in.type) +
@@ -157,8 +160,9 @@ void register_import(CLI::App& app, Context& ctx) {
                 "The outputs are not one score per label (an autoencoder, a regression): no labels; "
                 "`kiln deploy` exposes the output values, `kiln test` is not available");
   cmd->footer(
-      "\nThe model must take one window of the impulse's features (same number of values) and give one "
-      "score\n"
+      "\nThe model must take one window of the impulse's features (the same shape, e.g. 32 x 32 x 3 for a 32 "
+      "x 32\n"
+      "RGB image, or a flat input of as many values) and give one score\n"
       "per label. It becomes out/model-int8.tflite or out/model-f32.tflite (by its input type); the other "
       "model\n"
       "files are removed and out/imported.json records the source, its SHA-256 and the labels.");

@@ -57,14 +57,18 @@ ReportInput report_base(const WriteSession& s, const FeatureTable& train, const 
   ReportInput in;
   in.project_name = s.impulse.name;
   in.generated_at = now_utc();
+  const InputSettings& input = s.impulse.input;
   in.impulse_summary = {
-      {"Input",
-       s.impulse.input.type + ", " + std::to_string(static_cast<int>(s.impulse.input.frequency)) + " Hz"},
-      {"Window", std::to_string(s.impulse.input.window_size_ms) + " ms, increase " +
-                     std::to_string(s.impulse.input.window_increase_ms) + " ms" +
-                     (s.impulse.input.zero_pad ? ", zero-padded" : "")},
+      {"Input", input.is_image()
+                    ? "image, " + std::to_string(input.width) + " x " + std::to_string(input.height) +
+                          " pixels (resize: " + input.resize_mode + ")"
+                    : input.type + ", " + std::to_string(static_cast<int>(input.frequency)) + " Hz"},
+      {"Window", input.is_image() ? std::string("one image")
+                                  : std::to_string(input.window_size_ms) + " ms, increase " +
+                                        std::to_string(input.window_increase_ms) + " ms" +
+                                        (input.zero_pad ? ", zero-padded" : "")},
       {"Processing block", s.impulse.dsp.block + " (" + s.impulse.dsp.version + ")"},
-      {"Features per window", std::to_string(test.shape[0]) + " x " + std::to_string(test.shape[1])},
+      {"Features per window", shape_text(test.shape)},
   };
   for (const auto& [k, v] : s.impulse.dsp.params) in.impulse_summary["dsp." + k] = v;
   in.dataset = dataset_rows(s, train, test);
@@ -73,7 +77,7 @@ ReportInput report_base(const WriteSession& s, const FeatureTable& train, const 
     const WindowInfo& w = train.windows[i];
     if (shown[w.label]++ >= kExamplesPerLabel) continue;
     in.examples.push_back({w.label, w.sample_name + " @ " + std::to_string(w.start_s).substr(0, 4) + " s",
-                           train.shape[0], train.shape[1],
+                           train.shape[0], static_cast<int>(train.row_size()) / train.shape[0],
                            std::vector<float>(train.row(i), train.row(i) + train.row_size())});
   }
   return in;
@@ -89,7 +93,7 @@ void add_misclassified(ReportInput& in, const FeatureTable& test, const std::vec
     if (static_cast<int>(top) == truth[i]) continue;
     in.misclassified.push_back({test.windows[i].sample_name, test.windows[i].start_s, test.windows[i].label,
                                 labels[top], std::vector<float>(sc, sc + classes), test.shape[0],
-                                test.shape[1],
+                                static_cast<int>(test.row_size()) / test.shape[0],
                                 std::vector<float>(test.row(i), test.row(i) + test.row_size())});
   }
 }

@@ -68,8 +68,8 @@ nlohmann::json run_train(const Context& ctx) {
   }
   // The layer stack is checked before any work, so a mistake in kiln.toml costs nothing and changes nothing.
   std::vector<LayerSpec> layers = s.impulse.learn.layers;
-  if (layers.empty()) layers = default_audio_network();
   const std::vector<int> feature_shape = window_feature_shape(s.impulse);
+  if (layers.empty()) layers = default_network(feature_shape);
   try {
     check_layers(layers, feature_shape, static_cast<int>(labels.size()));
   } catch (const Error& e) {
@@ -97,8 +97,7 @@ nlohmann::json run_train(const Context& ctx) {
   if (!ctx.json) {
     std::printf("Training on %zu windows (%zu labels: ", t.windows.size(), labels.size());
     for (size_t i = 0; i < labels.size(); ++i) std::printf("%s%s", i ? ", " : "", labels[i].c_str());
-    std::printf("), features %d x %d, %d epochs\n", t.shape[0], t.shape.size() > 1 ? t.shape[1] : 1,
-                s.impulse.train.epochs);
+    std::printf("), features %s, %d epochs\n", shape_text(t.shape).c_str(), s.impulse.train.epochs);
   }
   auto start = std::chrono::steady_clock::now();
   nlohmann::json history = nlohmann::json::array();

@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 // PRAGMA user_version of the index this code writes. Bump it with a migration in migrate() when the schema
 // changes.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchemaV1 = R"(
 CREATE TABLE IF NOT EXISTS samples (
@@ -52,8 +52,18 @@ CREATE INDEX IF NOT EXISTS samples_group ON samples (group_key);
 PRAGMA user_version = 2;
 )";
 
+// Version 3: images (data/image_sample.h): the stored width and height, and the resize mode the file was
+// resized with ('' when it had that size). 0 x 0 for the samples of version 2, none of which is an image.
+constexpr const char* kMigrateV3 = R"(
+ALTER TABLE samples ADD COLUMN width INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE samples ADD COLUMN height INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE samples ADD COLUMN resize_mode TEXT NOT NULL DEFAULT '';
+PRAGMA user_version = 3;
+)";
+
 constexpr const char* kColumns =
-    "id, hash, name, source_path, label, category, axes, frequency, length, axis_names, added_at, group_key";
+    "id, hash, name, source_path, label, category, axes, frequency, length, axis_names, added_at, group_key, "
+    "width, height, resize_mode";
 
 SampleRecord read_record(const SqliteStatement& s) {
   SampleRecord r;
@@ -74,6 +84,9 @@ SampleRecord read_record(const SqliteStatement& s) {
   }
   r.added_at = s.column_text(10);
   r.group_key = s.column_text(11);
+  r.width = static_cast<int>(s.column_int64(12));
+  r.height = static_cast<int>(s.column_int64(13));
+  r.resize_mode = s.column_text(14);
   return r;
 }
 
@@ -104,6 +117,7 @@ void migrate(SqliteDb& db) {
   SqliteTransaction tx(db);
   if (version < 1) db.exec(kSchemaV1);
   if (version < 2) db.exec(kMigrateV2);
+  if (version < 3) db.exec(kMigrateV3);
   tx.commit();
 }
 
@@ -242,6 +256,9 @@ Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOpt
         r.frequency = data.frequency;
         r.length = static_cast<std::int64_t>(data.length());
         r.axis_names = data.axis_names;
+        r.width = data.width;
+        r.height = data.height;
+        r.resize_mode = data.resize_mode;
         r.added_at = now;
         result.samples.push_back(std::move(r));
       }
@@ -281,11 +298,12 @@ Dataset::AddResult Dataset::add(const std::vector<fs::path>& paths, const AddOpt
   {
     SqliteStatement insert = db_.prepare(
         "INSERT INTO samples (hash, name, source_path, label, category, axes, frequency, length, axis_names, "
-        "added_at, group_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "added_at, group_key, width, height, resize_mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (SampleRecord& r : result.samples) {
       insert.bind(1, r.hash).bind(2, r.name).bind(3, r.source_path).bind(4, r.label).bind(5, r.category);
       insert.bind(6, r.axes).bind(7, r.frequency).bind(8, r.length);
       insert.bind(9, json_text(nlohmann::json(r.axis_names))).bind(10, r.added_at).bind(11, r.group_key);
+      insert.bind(12, r.width).bind(13, r.height).bind(14, r.resize_mode);
       insert.step();
       insert.reset();
       r.id = db_.last_insert_rowid();

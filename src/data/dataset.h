@@ -40,6 +40,15 @@ struct SampleRecord {
   std::int64_t length = 0;  // samples per axis
   std::vector<std::string> axis_names;
   std::string added_at;  // UTC, ISO 8601
+  // An image (data/image_sample.h): its stored width x height, and the resize mode it was resized with (""
+  // when it had that size). 0 x 0 otherwise.
+  int width = 0;
+  int height = 0;
+  std::string resize_mode;
+
+  bool is_image() const { return width > 0; }
+  // How much data the sample is, for balance warnings: seconds of a recording, one per image.
+  double amount() const { return is_image() ? 1.0 : seconds(); }
 
   double seconds() const { return frequency > 0 ? static_cast<double>(length) / frequency : 0; }
 };

@@ -11,6 +11,11 @@ struct SampleData {
   int axes = 1;
   double frequency = 0;  // Hz
   std::vector<std::string> axis_names;
+  // Images (data/image_sample.h): the stored size, and the resize mode the file was resized with ("" when it
+  // already had that size). 0 x 0 for everything else.
+  int width = 0;
+  int height = 0;
+  std::string resize_mode;
 
   std::size_t length() const { return axes > 0 ? values.size() / static_cast<std::size_t>(axes) : 0; }
 };

@@ -17,6 +17,10 @@ std::string sample_content_hash(const SampleData& data) {
   h.update(&axes, sizeof axes);
   const double frequency = data.frequency;
   h.update(&frequency, sizeof frequency);
+  if (data.width > 0) {  // an image: its shape too (32 x 48 and 48 x 32 of the same pixels differ)
+    const std::int32_t size[2] = {data.width, data.height};
+    h.update(size, sizeof size);
+  }
   return h.hex_digest();
 }
 

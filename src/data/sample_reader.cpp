@@ -12,6 +12,7 @@
 #include "data/audio_reader.h"
 #include "data/csv_reader.h"
 #include "data/ei_json_reader.h"
+#include "data/image_sample.h"
 #include "data/resample.h"
 
 namespace kiln {
@@ -28,9 +29,11 @@ constexpr Extension kExtensions[] = {
     {".mp3", SampleFormat::kAudio},  {".aif", SampleFormat::kAudio},  {".aiff", SampleFormat::kAudio},
     {".aifc", SampleFormat::kAudio}, {".au", SampleFormat::kAudio},   {".caf", SampleFormat::kAudio},
     {".w64", SampleFormat::kAudio},  {".csv", SampleFormat::kCsv},    {".json", SampleFormat::kEiJson},
+    {".png", SampleFormat::kImage},  {".jpg", SampleFormat::kImage},  {".jpeg", SampleFormat::kImage},
+    {".bmp", SampleFormat::kImage},
 };
 
-// For a file whose name says nothing: audio container magic numbers, or a JSON object.
+// For a file whose name says nothing: audio container or image magic numbers, or a JSON object.
 bool sniff_format(const std::filesystem::path& path, SampleFormat* format) {
   std::ifstream in(path, std::ios::binary);
   char head[16] = {};
@@ -42,6 +45,10 @@ bool sniff_format(const std::filesystem::path& path, SampleFormat* format) {
   if (starts("RIFF") || starts("RIFX") || starts("RF64") || starts("FORM") || starts("fLaC") ||
       starts("OggS") || starts("ID3") || starts(".snd") || starts("caff")) {
     *format = SampleFormat::kAudio;
+    return true;
+  }
+  if (starts("\x89PNG") || starts("\xFF\xD8\xFF") || starts("BM")) {
+    *format = SampleFormat::kImage;
     return true;
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -96,6 +103,22 @@ SampleData read_sample_file(const std::filesystem::path& path, const InputSettin
   SampleFormat format;
   if (!sample_format_from_extension(path, &format) && !sniff_format(path, &format)) {
     throw Error(name + ": unknown file type (Kiln reads " + accepted_extensions() + ")");
+  }
+
+  // Images go only into image projects, and an image project takes only images.
+  if (format == SampleFormat::kImage) {
+    if (!input.is_image()) {
+      throw Error(name + ": an image, but this is " +
+                  (input.type == "audio" ? "an audio" : "a " + input.type) +
+                  " project (an image project has [input] type = \"image\" in kiln.toml)");
+    }
+    return read_image_sample(path, input);
+  }
+  if (input.is_image()) {
+    const char* what = format == SampleFormat::kAudio ? "audio"
+                       : format == SampleFormat::kCsv ? "CSV"
+                                                      : "JSON";
+    throw Error(name + ": " + what + ", but this is an image project (it takes PNG, JPEG and BMP images)");
   }
 
   if (format == SampleFormat::kAudio) {

@@ -175,7 +175,18 @@ std::string metadata_header(const ImpulseExport& imp, Engine engine, const DspSh
   def("KILN_PROJECT_NAME", c_string_literal(imp.name));
   def("KILN_ENGINE", c_string_literal(engine_name(engine)));
   def("KILN_MODEL_FILE", c_string_literal(fs::path(imp.model_file).filename().string()));
-  h += "\n/* Input: one window of raw samples, axes interleaved. */\n";
+  if (imp.input.is_image()) {
+    h +=
+        "\n/* Input: one image of KILN_IMAGE_WIDTH x KILN_IMAGE_HEIGHT pixels, row-major, top row first, one "
+        "float "
+        "per pixel holding 0xRRGGBB (dsp/image.h: image_buffer_signal wraps an RGB888 or grey frame). Resize "
+        "camera frames to this size first, as `kiln add` did with KILN_IMAGE_RESIZE_MODE. */\n";
+    def("KILN_IMAGE_WIDTH", std::to_string(imp.input.width), "pixels");
+    def("KILN_IMAGE_HEIGHT", std::to_string(imp.input.height), "pixels");
+    def("KILN_IMAGE_RESIZE_MODE", c_string_literal(imp.input.resize_mode));
+  } else {
+    h += "\n/* Input: one window of raw samples, axes interleaved. */\n";
+  }
   def("KILN_SAMPLE_RATE", double_literal(imp.input.frequency), "Hz");
   def("KILN_AXES", std::to_string(imp.input.axes));
   def("KILN_WINDOW_MS", std::to_string(imp.input.window_size_ms));
@@ -190,7 +201,7 @@ std::string metadata_header(const ImpulseExport& imp, Engine engine, const DspSh
   def("KILN_DSP_VERSION", c_string_literal(imp.dsp.version));
   // The block's parameters in the order of its SDK table entry, which the glue writes into the block's
   // struct.
-  const auto values = dsp_table_values(imp.dsp.block, imp.dsp.params);
+  const auto values = dsp_table_values(imp.dsp.block, block_params(imp.input, imp.dsp));
   def("KILN_DSP_PARAM_COUNT", std::to_string(values.size()));
   def("KILN_DSP_PARAMS_BYTES", std::to_string(dsp_params_bytes(imp.dsp.block)),
       "the block's parameter struct");
@@ -236,9 +247,16 @@ std::string library_readme(const ImpulseExport& imp, Format format, const Librar
   r += "kiln_signal signal = kiln_signal_from_array(&samples);  /* or your own get_data callback */\n";
   r += "kiln_result result;\nif (kiln_run_impulse(&signal, &result) == KILN_OK) "
        "puts(result.top_label);\n```\n\n";
-  r += "- Input: " + std::to_string(f.signal_length) + " raw values per window (" +
-       std::to_string(imp.input.window_size_ms) + " ms at " + double_literal(imp.input.frequency) + " Hz, " +
-       std::to_string(imp.input.axes) + " axis/axes, int16 scale for audio).\n";
+  if (imp.input.is_image()) {
+    r += "- Input: one image of " + std::to_string(imp.input.width) + " x " +
+         std::to_string(imp.input.height) + " pixels (" + std::to_string(f.signal_length) +
+         " values, one float per pixel holding 0xRRGGBB, row-major, top row first; `image_buffer_signal` in "
+         "`dsp/image.h` wraps an RGB888 or 8-bit grey frame of that size).\n";
+  } else {
+    r += "- Input: " + std::to_string(f.signal_length) + " raw values per window (" +
+         std::to_string(imp.input.window_size_ms) + " ms at " + double_literal(imp.input.frequency) +
+         " Hz, " + std::to_string(imp.input.axes) + " axis/axes, int16 scale for audio).\n";
+  }
   r += "- Output: `kiln_result.scores[i]` for `kiln_label(i)`; `top`/`top_label`; `timing` in µs when a "
        "clock is "
        "available (POSIX, Arduino, or define `KILN_CLOCK_US()`).\n";
@@ -267,11 +285,11 @@ std::string library_readme(const ImpulseExport& imp, Format format, const Librar
 
 Library build_library(const ImpulseExport& imp, Format format, Engine engine) {
   // The DSP block and the features one window gives.
-  const std::size_t window = ms_to_samples(imp.input.window_size_ms, imp.input.frequency);
-  const DspShape shape =
-      dsp_output_shape(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes, window);
-  const std::size_t scratch_bytes = align16(
-      dsp_scratch_bytes(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes, window, true));
+  const std::size_t window = window_samples(imp.input);
+  const std::map<std::string, double> params = block_params(imp.input, imp.dsp);
+  const DspShape shape = dsp_output_shape(imp.dsp.block, params, imp.input.frequency, imp.input.axes, window);
+  const std::size_t scratch_bytes =
+      align16(dsp_scratch_bytes(imp.dsp.block, params, imp.input.frequency, imp.input.axes, window, true));
 
   // The model: one input holding the features, one output per label.
   nn::Model model;

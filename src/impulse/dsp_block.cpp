@@ -313,7 +313,21 @@ std::vector<std::string> dsp_block_versions(const std::string& block) {
 }
 
 std::map<std::string, double> dsp_default_params(const std::string& block) {
-  return resolve(find_block(block), {});
+  const impulse::BlockSpec& spec = find_block(block);
+  Params params = resolve(spec, {});
+  for (int i = 0; i < spec.param_count; ++i) {
+    if (spec.params[i].kind == impulse::kParamInput) params.erase(spec.params[i].name);
+  }
+  return params;
+}
+
+std::vector<std::string> dsp_input_params(const std::string& block) {
+  const impulse::BlockSpec& spec = find_block(block);
+  std::vector<std::string> names;
+  for (int i = 0; i < spec.param_count; ++i) {
+    if (spec.params[i].kind == impulse::kParamInput) names.push_back(spec.params[i].name);
+  }
+  return names;
 }
 
 double parse_dsp_param(const std::string& block_name, const std::string& name, const std::string& text) {
@@ -321,6 +335,10 @@ double parse_dsp_param(const std::string& block_name, const std::string& name, c
   const impulse::ParamSpec* spec = find_param(block, name);
   if (!spec && !is_ignored(block, name)) unknown_param(block, name);
   const std::string prefix = block_name + ": " + name;
+  if (spec && spec->kind == impulse::kParamInput) {
+    throw DspParamError(name, prefix + " is not a parameter of the block but the input's: [input] " + name +
+                                  " in kiln.toml (kiln dsp: --" + name + ")");
+  }
   if (spec && spec->kind == impulse::kParamChoice) {
     std::vector<std::string> choices(spec->choices, spec->choices + spec->choice_count);
     for (int i = 0; i < spec->choice_count; ++i) {

@@ -41,8 +41,13 @@ std::vector<std::string> dsp_block_names();
 // Implementation versions of a block, oldest first; the last one is what new projects get.
 std::vector<std::string> dsp_block_versions(const std::string& block);
 
-// Every parameter of the block with its Studio default value.
+// Every parameter of the block with its Studio default value (not the input's properties, below).
 std::map<std::string, double> dsp_default_params(const std::string& block);
+
+// The properties of the impulse's input the block needs, by their [input] names ({"width", "height"} for
+// image; none for the others): the caller passes them in the parameter map with the input's values
+// (impulse/windowing.h block_params); kiln.toml's [dsp] and `kiln dsp --param` refuse them.
+std::vector<std::string> dsp_input_params(const std::string& block);
 
 // Parameter values are stored as numbers: booleans as 0/1, and a parameter Edge Impulse writes as a string (a
 // choice such as filter-type "low") as the index of that string in the block's list. parse_dsp_param turns

@@ -1,5 +1,6 @@
 #include "impulse/features.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -36,6 +37,9 @@ std::string cache_key(const SampleRecord& s, const Impulse& imp) {
   k << "kiln-features-1|" << s.hash << "|" << imp.dsp.block << "|" << imp.dsp.version << "|"
     << imp.input.frequency << "|" << imp.input.axes << "|" << imp.input.window_size_ms << "|"
     << imp.input.window_increase_ms << "|" << imp.input.zero_pad;
+  if (imp.input.is_image()) {
+    k << "|image|" << imp.input.width << "x" << imp.input.height << "|" << imp.input.resize_mode;
+  }
   for (const auto& [name, v] : imp.dsp.params) k << "|" << name << "=" << v;
   return sha256_hex(k.str());
 }
@@ -48,8 +52,8 @@ SampleFeatures compute_sample(const std::vector<float>& data, const Impulse& imp
   out.padded = plan.padded;
   std::vector<float> window(plan.window_samples * static_cast<std::size_t>(axes));
   if (plan.starts.empty()) return out;
-  ImpulseRunner dsp(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, axes,
-                    plan.window_samples);
+  ImpulseRunner dsp(imp.dsp.block, imp.dsp.version, block_params(imp.input, imp.dsp), imp.input.frequency,
+                    axes, plan.window_samples);
   for (std::size_t start : plan.starts) {
     extract_window(data, axes, start, plan.window_samples, window.data());
     const std::vector<float> f = dsp.features(window);
@@ -58,14 +62,43 @@ SampleFeatures compute_sample(const std::vector<float>& data, const Impulse& imp
   return out;
 }
 
-// Samples are converted to the impulse's frequency and axis count when they are added, so a kiln.toml
-// changed since then would silently reinterpret them.
+// Samples are converted to the impulse's input (frequency and axis count, or image size) when they are
+// added, so a kiln.toml changed since then would silently reinterpret them.
+bool stored_fits(const SampleRecord& s, const InputSettings& in) {
+  if (in.is_image()) {
+    return s.is_image() && s.width == in.width && s.height == in.height &&
+           (s.resize_mode.empty() || s.resize_mode == in.resize_mode);
+  }
+  return !s.is_image() && s.frequency == in.frequency && s.axes == in.axes;
+}
+
+std::string stored_as(const SampleRecord& s) {
+  std::ostringstream m;
+  if (s.is_image()) {
+    m << "as " << s.width << " x " << s.height << " images";
+    if (!s.resize_mode.empty()) m << " (resized with " << s.resize_mode << ")";
+  } else {
+    m << "at " << s.frequency << " Hz with " << s.axes << " ax" << (s.axes == 1 ? "is" : "es");
+  }
+  return m.str();
+}
+
+std::string input_now(const InputSettings& in) {
+  std::ostringstream m;
+  if (in.is_image()) {
+    m << "image " << in.width << " x " << in.height << " (resize_mode " << in.resize_mode << ")";
+  } else {
+    m << in.frequency << " Hz with " << in.axes << (in.axes == 1 ? " axis" : " axes");
+  }
+  return m.str();
+}
+
 void check_stored_format(const Dataset& dataset, const std::vector<SampleRecord>& samples,
                          const Impulse& imp) {
   std::size_t other = 0;
   const SampleRecord* first = nullptr;
   for (const SampleRecord& s : samples) {
-    if (s.frequency != imp.input.frequency || s.axes != imp.input.axes) {
+    if (!stored_fits(s, imp.input)) {
       if (!first) first = &s;
       ++other;
     }
@@ -73,11 +106,9 @@ void check_stored_format(const Dataset& dataset, const std::vector<SampleRecord>
   if (!first) return;
   std::ostringstream m;
   m << dataset.index_path().string() << ": " << other << " sample" << (other == 1 ? " was" : "s were")
-    << " added at " << first->frequency << " Hz with " << first->axes << " ax"
-    << (first->axes == 1 ? "is" : "es") << " (e.g. id " << first->id << ", " << first->name
-    << "), but kiln.toml's [input] now says " << imp.input.frequency << " Hz with " << imp.input.axes
-    << (imp.input.axes == 1 ? " axis" : " axes")
-    << "; set [input] back, or add the recordings again to a project with the new settings";
+    << " added " << stored_as(*first) << " (e.g. id " << first->id << ", " << first->name
+    << "), but kiln.toml's [input] now says " << input_now(imp.input) << "; set [input] back, or add the "
+    << (first->is_image() ? "images" : "recordings") << " again to a project with the new settings";
   throw Error(m.str());
 }
 
@@ -130,10 +161,30 @@ std::size_t FeatureTable::row_size() const {
                          [](std::size_t a, int b) { return a * static_cast<std::size_t>(b); });
 }
 
+bool input_takes_features(const std::vector<int>& model_input, const std::vector<int>& features) {
+  auto squeezed = [](std::vector<int> d, bool batch) {
+    if (batch && d.size() >= 2 && d[0] == 1) d.erase(d.begin());
+    d.erase(std::remove(d.begin(), d.end(), 1), d.end());
+    return d;
+  };
+  const std::vector<int> in = squeezed(model_input, true), f = squeezed(features, false);
+  auto count = [](const std::vector<int>& d) {
+    return std::accumulate(d.begin(), d.end(), std::int64_t{1},
+                           [](std::int64_t a, int b) { return a * static_cast<std::int64_t>(b); });
+  };
+  return in.size() <= 1 ? count(in) == count(f) : in == f;
+}
+
+std::string shape_text(const std::vector<int>& shape) {
+  std::string s;
+  for (const int d : shape) s += (s.empty() ? "" : " x ") + std::to_string(d);
+  return s;
+}
+
 std::vector<int> window_feature_shape(const Impulse& imp) {
-  DspShape s = dsp_output_shape(imp.dsp.block, imp.dsp.params, imp.input.frequency, imp.input.axes,
-                                ms_to_samples(imp.input.window_size_ms, imp.input.frequency));
-  return {s.frames, s.values};
+  DspShape s = dsp_output_shape(imp.dsp.block, block_params(imp.input, imp.dsp), imp.input.frequency,
+                                imp.input.axes, window_samples(imp.input));
+  return feature_tensor_shape(imp.input, s.frames, s.values);
 }
 
 std::vector<WindowInfo> for_each_signal_window(const std::vector<float>& interleaved, const Impulse& imp,
@@ -154,7 +205,7 @@ std::vector<WindowInfo> for_each_signal_window(const std::vector<float>& interle
     visit(window);
     WindowInfo w;
     w.sample_name = name;
-    w.start_s = static_cast<double>(start) / imp.input.frequency;
+    w.start_s = window_start_seconds(start, imp.input);
     w.padded = plan.padded;
     windows.push_back(w);
   }
@@ -168,8 +219,8 @@ FeatureTable signal_features(const std::vector<float>& interleaved, const Impuls
   std::optional<ImpulseRunner> dsp;  // prepared for the window length on the first window
   t.windows = for_each_signal_window(interleaved, imp, name, [&](std::span<const float> window) {
     if (!dsp) {
-      dsp.emplace(imp.dsp.block, imp.dsp.version, imp.dsp.params, imp.input.frequency, imp.input.axes,
-                  window.size() / static_cast<std::size_t>(imp.input.axes));
+      dsp.emplace(imp.dsp.block, imp.dsp.version, block_params(imp.input, imp.dsp), imp.input.frequency,
+                  imp.input.axes, window.size() / static_cast<std::size_t>(imp.input.axes));
     }
     const std::vector<float> f = dsp->features(window);
     t.values.insert(t.values.end(), f.begin(), f.end());
@@ -244,7 +295,7 @@ FeatureTable dataset_features(const Dataset& dataset, const std::vector<SampleRe
       info.sample_name = samples[i].name;
       info.label = samples[i].label;
       info.category = samples[i].category;
-      info.start_s = static_cast<double>(f.starts[w]) / imp.input.frequency;
+      info.start_s = window_start_seconds(f.starts[w], imp.input);
       info.padded = f.padded;
       table.windows.push_back(std::move(info));
     }

@@ -40,6 +40,16 @@ struct FeatureStats {
   std::size_t skipped = 0;   // samples shorter than a window with zero_pad = false
 };
 
+// "99 x 40", "32 x 32 x 3": a feature shape for messages.
+std::string shape_text(const std::vector<int>& shape);
+
+// Whether a network whose input tensor has shape `model_input` (TFLite: a leading batch of 1) takes features
+// of shape `features` (window_feature_shape) as they come out, row-major: after dropping the batch and every
+// axis of size 1 on both sides, a flat input takes any features of as many values (the model reshapes them
+// itself, as Edge Impulse's models do), any other input needs the same shape: [32, 32, 3] does not take
+// [96, 32] features although both hold 3072 values.
+bool input_takes_features(const std::vector<int>& model_input, const std::vector<int>& features);
+
 // Shape of one window's features for this impulse.
 std::vector<int> window_feature_shape(const Impulse& impulse);
 

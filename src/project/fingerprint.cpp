@@ -38,11 +38,18 @@ nlohmann::json model_fingerprint(const Impulse& imp, const std::vector<std::stri
       params[name] = value;
     }
   }
+  nlohmann::json input = {{"frequency", imp.input.frequency},
+                          {"axes", imp.input.axes},
+                          {"window_size_ms", imp.input.window_size_ms}};
+  // An image input's size and resize mode; absent for the others, so their fingerprints stay as they were.
+  if (imp.input.is_image()) {
+    input["type"] = imp.input.type;
+    input["width"] = imp.input.width;
+    input["height"] = imp.input.height;
+    input["resize_mode"] = imp.input.resize_mode;
+  }
   return {{"version", kFingerprintVersion},
-          {"input",
-           {{"frequency", imp.input.frequency},
-            {"axes", imp.input.axes},
-            {"window_size_ms", imp.input.window_size_ms}}},
+          {"input", input},
           {"dsp", {{"block", imp.dsp.block}, {"version", imp.dsp.version}, {"params", params}}},
           {"labels", labels}};
 }
@@ -56,7 +63,7 @@ std::string fingerprint_change(const nlohmann::json& recorded, const nlohmann::j
     if (was == is) return "";
     return where + " was " + shown(was) + " when the model was made, kiln.toml now says " + shown(is);
   };
-  for (const char* key : {"frequency", "axes", "window_size_ms"}) {
+  for (const char* key : {"type", "width", "height", "resize_mode", "frequency", "axes", "window_size_ms"}) {
     const std::string c =
         compare(std::string("[input] ") + key, recorded["input"].value(key, nlohmann::json()),
                 now["input"].value(key, nlohmann::json()));

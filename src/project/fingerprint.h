@@ -1,7 +1,8 @@
-// What a model was made for: every setting that shapes its input (window length, sample rate, axes, the DSP
-// block, its version and each of its parameters) and its output (the labels, in output order). `kiln train`
-// and `kiln import` store it with the model; `classify`, `test`, `deploy` and `profile` compare it with the
-// project as it is now and refuse a model that no longer fits, naming the setting that changed.
+// What a model was made for: every setting that shapes its input (window length, sample rate, axes, or an
+// image input's width, height and resize mode; the DSP block, its version and each of its parameters) and its
+// output (the labels, in output order). `kiln train` and `kiln import` store it with the model; `classify`,
+// `test`, `deploy` and `profile` compare it with the project as it is now and refuse a model that no longer
+// fits, naming the setting that changed.
 #pragma once
 
 #include <nlohmann/json.hpp>

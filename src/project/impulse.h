@@ -10,13 +10,39 @@
 namespace kiln {
 
 // [input]: how raw samples become windows.
+//
+// An image input (type "image") is width x height pixels, one image one window: frequency, axes and the
+// window keys do not apply (axes is 1: a pixel is one packed 0xRRGGBB value, sdk/dsp/image.h; frequency 0,
+// so a stored image has no duration). Images of another size are resized with resize_mode on `kiln add` and
+// `kiln classify`.
 struct InputSettings {
-  std::string type = "audio";    // "audio" or "timeseries"
-  double frequency = 16000.0;    // Hz; every sample is resampled to this on ingest
-  int axes = 1;                  // 1 for audio
-  int window_size_ms = 2000;     // one classification window
-  int window_increase_ms = 500;  // stride between windows of one sample
-  bool zero_pad = true;          // pad samples shorter than one window (else they are refused)
+  std::string type = "audio";          // "audio", "timeseries" or "image"
+  double frequency = 16000.0;          // Hz; every sample is resampled to this on ingest
+  int axes = 1;                        // 1 for audio
+  int window_size_ms = 2000;           // one classification window
+  int window_increase_ms = 500;        // stride between windows of one sample
+  bool zero_pad = true;                // pad samples shorter than one window (else they are refused)
+  int width = 0;                       // image: pixels (1..sdk/dsp/image.h kImageMaxSide)
+  int height = 0;                      //
+  std::string resize_mode = "squash";  // image: "squash", "fit-short" or "fit-long" (sdk/dsp/image_resize.h)
+
+  bool is_image() const { return type == "image"; }
+
+  // An image input of width x height pixels: type "image" with everything else as it must be for one (axes 1,
+  // frequency 0, no window keys).
+  static InputSettings image(int width, int height, const std::string& resize_mode = "squash") {
+    InputSettings in;
+    in.type = "image";
+    in.frequency = 0;
+    in.axes = 1;
+    in.window_size_ms = 0;
+    in.window_increase_ms = 0;
+    in.zero_pad = false;
+    in.width = width;
+    in.height = height;
+    in.resize_mode = resize_mode;
+    return in;
+  }
 };
 
 // [dsp]: the processing block. Parameter names are Edge Impulse's (frame_length, noise_floor_db, ...).

@@ -14,6 +14,8 @@
 #include "core/names.h"
 #include "core/number_text.h"
 #include "core/quote.h"
+#include "data/image_sample.h"
+#include "dsp/image.h"
 #include "impulse/dsp_block.h"
 
 namespace kiln {
@@ -231,6 +233,11 @@ class TableReader {
     return out;
   }
 
+  // Fails on `key` when the table sets it.
+  void refuse(const std::string& key, const std::string& what) const {
+    if (const toml::node* n = table_ ? table_->get(key) : nullptr) fail(*n, key, what);
+  }
+
   // Rejects unknown keys. `known` lists every valid key of this table, for the suggestion.
   void finish(const std::vector<std::string>& known) const {
     if (!table_) return;
@@ -346,13 +353,33 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
   top.get("name", imp.name, {});
 
   TableReader in(subtable(root, "input", filename), "[input]", filename);
-  in.get("type", imp.input.type, {"audio", "timeseries"});
+  in.get("type", imp.input.type, {"audio", "timeseries", "image"});
+  if (imp.input.type == "image") {
+    // One image is one window: the time-series keys have no meaning, and the size has no default.
+    for (const char* key : {"frequency", "axes", "window_size_ms", "window_increase_ms", "zero_pad"}) {
+      in.refuse(key, "does not apply to an image input (one image is one window; set width and height)");
+    }
+    if (!in.has("width") || !in.has("height")) {
+      throw Error(filename + ": [input] type = \"image\" needs width and height (pixels), e.g. width = 32");
+    }
+    int width = 0, height = 0;
+    std::string resize_mode = "squash";
+    in.get("width", width, 1, dsp::kImageMaxSide);
+    in.get("height", height, 1, dsp::kImageMaxSide);
+    in.get("resize_mode", resize_mode, image_resize_modes());
+    imp.input = InputSettings::image(width, height, resize_mode);
+  } else {
+    for (const char* key : {"width", "height", "resize_mode"}) {
+      in.refuse(key, "applies to an image input only (type = \"image\")");
+    }
+  }
   in.get("frequency", imp.input.frequency, 0.001, 1e6);
   in.get("axes", imp.input.axes, 1, 64);
   in.get("window_size_ms", imp.input.window_size_ms, 1, 3600 * 1000);
   in.get("window_increase_ms", imp.input.window_increase_ms, 1, 3600 * 1000);
   in.get("zero_pad", imp.input.zero_pad);
-  in.finish({"type", "frequency", "axes", "window_size_ms", "window_increase_ms", "zero_pad"});
+  in.finish({"type", "frequency", "axes", "window_size_ms", "window_increase_ms", "zero_pad", "width",
+             "height", "resize_mode"});
   if (imp.input.type == "audio" && imp.input.axes != 1) {
     throw Error(filename + ": [input].axes must be 1 for audio (got " + std::to_string(imp.input.axes) + ")");
   }
@@ -489,14 +516,22 @@ std::string impulse_to_toml(const Impulse& imp) {
        "unnoticed.\n\n";
   line(o, "name", toml_string(imp.name));
   o << "\n[input]\n";
-  line(o, "type", toml_string(imp.input.type), "audio | timeseries");
-  line(o, "frequency", number_text(imp.input.frequency), "Hz; samples are resampled to this on `kiln add`");
-  line(o, "axes", std::to_string(imp.input.axes), "values per time step (1 for audio)");
-  line(o, "window_size_ms", std::to_string(imp.input.window_size_ms), "length of one classification window");
-  line(o, "window_increase_ms", std::to_string(imp.input.window_increase_ms),
-       "stride between windows of a longer sample");
-  line(o, "zero_pad", imp.input.zero_pad ? "true" : "false",
-       "pad samples shorter than a window with zeros (false: refuse them)");
+  line(o, "type", toml_string(imp.input.type), "audio | timeseries | image");
+  if (imp.input.is_image()) {
+    line(o, "width", std::to_string(imp.input.width), "pixels; one image is one window");
+    line(o, "height", std::to_string(imp.input.height), "pixels");
+    line(o, "resize_mode", toml_string(imp.input.resize_mode),
+         "squash | fit-short | fit-long: how `kiln add` fits images of another size");
+  } else {
+    line(o, "frequency", number_text(imp.input.frequency), "Hz; samples are resampled to this on `kiln add`");
+    line(o, "axes", std::to_string(imp.input.axes), "values per time step (1 for audio)");
+    line(o, "window_size_ms", std::to_string(imp.input.window_size_ms),
+         "length of one classification window");
+    line(o, "window_increase_ms", std::to_string(imp.input.window_increase_ms),
+         "stride between windows of a longer sample");
+    line(o, "zero_pad", imp.input.zero_pad ? "true" : "false",
+         "pad samples shorter than a window with zeros (false: refuse them)");
+  }
   o << "\n[dataset]\n";
   line(o, "test_ratio", number_text(imp.dataset.test_ratio),
        "share of each label's samples `kiln add --category split` puts in the test set");
@@ -516,7 +551,15 @@ std::string impulse_to_toml(const Impulse& imp) {
   }
   o << "\n[learn]\n";
   line(o, "block", toml_string(imp.learn.block), "learning block: classifier (neural network)");
-  if (imp.learn.layers.empty()) {
+  if (imp.learn.layers.empty() && imp.input.is_image()) {
+    o << "# No [[learn.layers]]: the default image network, equivalent to\n"
+         "#   Conv2D(8, 3, same, relu) -> MaxPool2D(2, same) -> Conv2D(16, 3, same, relu) -> MaxPool2D(2, "
+         "same)\n"
+         "#   -> Dropout(0.25) -> Flatten -> Dense(classes, softmax)\n"
+         "# To change it, list every layer (the final Dense(classes, softmax) is added for you), e.g.\n"
+         "#   [[learn.layers]]\n#   type = \"conv2d\"\n#   filters = 8\n#   kernel_size = 3\n#   activation "
+         "= \"relu\"\n";
+  } else if (imp.learn.layers.empty()) {
     o << "# No [[learn.layers]]: the default audio network, equivalent to\n"
          "#   Reshape(frames, filters) -> Conv1D(8, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25)\n"
          "#   -> Conv1D(16, 3, same, relu) -> MaxPool1D(2, same) -> Dropout(0.25) -> Flatten -> "

@@ -31,9 +31,9 @@ Impulse parse_and_validate(const std::string& text, const std::string& filename)
   try {
     std::map<std::string, double> params = dsp_default_params(imp.dsp.block);
     for (const auto& [k, v] : imp.dsp.params) params[k] = v;
-    validate_dsp_params(imp.dsp.block, imp.dsp.version, params, imp.input.frequency, imp.input.axes,
-                        ms_to_samples(imp.input.window_size_ms, imp.input.frequency));
     imp.dsp.params = params;
+    validate_dsp_params(imp.dsp.block, imp.dsp.version, block_params(imp.input, imp.dsp), imp.input.frequency,
+                        imp.input.axes, window_samples(imp.input));
   } catch (const DspParamError& e) {
     throw Error(where(text, filename, "dsp", e.param) + "[dsp] " + e.what());
   } catch (const Error& e) {  // the block, its version, or the input it needs

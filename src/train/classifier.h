@@ -84,6 +84,15 @@ struct ClassifierModel {
 // omitted: features already arrive with that shape.
 std::vector<LayerSpec> default_audio_network();
 
+// The default network for image features of shape [height, width, channels]:
+//   conv2d(8, 3, same, relu) -> max_pool2d(2, 2, same) -> conv2d(16, 3, same, relu) -> max_pool2d(2, 2, same)
+//   -> dropout(0.25) -> flatten
+// and resolve_layers() appends dense(labels, softmax).
+std::vector<LayerSpec> default_image_network();
+
+// The default network for features of this shape: the image network for [h, w, c], else the audio one.
+std::vector<LayerSpec> default_network(const std::vector<int>& feature_shape);
+
 // The stack as it will be trained: `layers` plus the output layer when missing (see above). Throws
 // kiln::Error naming the offending layer, e.g. "layer 3 (conv2d): expects a 3-D input [h, w, c], got [99,
 // 40]".

@@ -277,6 +277,26 @@ std::vector<LayerSpec> default_audio_network() {
           max_pool1d(), dropout(0.25), make_layer("flatten")};
 }
 
+std::vector<LayerSpec> default_image_network() {
+  LayerSpec a = make_layer("conv2d"), b;
+  a.filters = 8;
+  a.kernel_size = 3;
+  a.strides = 1;
+  a.padding = "same";
+  a.activation = "relu";
+  b = a;
+  b.filters = 16;
+  LayerSpec pool = make_layer("max_pool2d");
+  pool.pool_size = 2;
+  pool.strides = 2;
+  pool.padding = "same";
+  return {a, pool, b, pool, dropout(0.25), make_layer("flatten")};
+}
+
+std::vector<LayerSpec> default_network(const std::vector<int>& feature_shape) {
+  return feature_shape.size() == 3 ? default_image_network() : default_audio_network();
+}
+
 std::vector<LayerSpec> resolve_layers(const std::vector<LayerSpec>& layers,
                                       const std::vector<int>& input_shape, int classes) {
   check_input(input_shape, classes);

@@ -1,8 +1,8 @@
 // kiln deploy works for every processing block of the SDK's table: for each block a small project (audio
-// tones for the audio blocks, 3-axis motion CSV for the others) is trained for a few epochs and deployed with
-// both engines, and on a Cortex-M4F under QEMU every int8 score of every window (>= 20) equals what `kiln
-// classify` computes on the host. A block added to sdk/impulse/block_table.cpp is covered here without a
-// change.
+// tones for the audio blocks, 32 x 32 pictures of shapes for the image block, 3-axis motion CSV for the
+// others) is trained for a few epochs and deployed with both engines, and on a Cortex-M4F under QEMU every
+// int8 score of every window (>= 20) equals what `kiln classify` computes on the host. A block added to
+// sdk/impulse/block_table.cpp is covered here without a change.
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
@@ -14,11 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "data/image_sample.h"
 #include "e2e/device_compare.h"
 #include "e2e/tiny_project.h"
 #include "impulse/dsp_block.h"
 #include "profile/cortex_m.h"
 #include "support/kiln_cli.h"
+#include "unit/data/image_files.h"
 
 namespace fs = std::filesystem;
 using namespace kiln::test;
@@ -27,6 +29,10 @@ namespace {
 
 bool is_audio_block(const std::string& block) {
   return block == "mfe" || block == "mfcc" || block == "spectrogram";
+}
+
+bool is_image_block(const std::string& block) {
+  return !kiln::dsp_input_params(block).empty();  // it takes the image input's width and height
 }
 
 // 3-axis motion at 50 Hz, 4 s: "idle" is gravity and a little noise, "shake" a 2-4 Hz swing. Values are
@@ -106,14 +112,23 @@ TEST_P(DeployBlock, OnCortexM4EqualsHostClassify) {
   if (!kiln::profile::arm_toolchain_available(&why))
     GTEST_SKIP() << why << " (scripts/bootstrap installs it)";
   const std::string block = GetParam();
-  const bool audio = is_audio_block(block);
+  const bool audio = is_audio_block(block), image = is_image_block(block);
   TempDir tmp;
   const fs::path project = tmp / "project", data = tmp / "data";
   std::vector<Recording> test_recs;
   std::string input;
   std::vector<std::string> folders;
   int step = 0;
-  if (audio) {
+  if (image) {
+    // 3 labels x 8 pictures, 32 x 32 RGB (a third of them at another size, resized by `kiln add`), PNG, JPEG
+    // and BMP; every one is compared, on both engines.
+    const std::vector<fs::path> files = write_shape_folders(data, {"disc", "square", "bar"}, 8, 32, 32);
+    for (const char* label : {"disc", "square", "bar"}) folders.push_back((data / label).string());
+    const kiln::InputSettings in = kiln::InputSettings::image(32, 32);
+    for (const fs::path& f : files) test_recs.push_back({f, kiln::read_image_sample(f, in).values});
+    input = "[input]\ntype = \"image\"\nwidth = 32\nheight = 32\n";
+    step = 32 * 32;
+  } else if (audio) {
     make_recordings(data, 0, 6);
     input = "[input]\nwindow_size_ms = 1000\nwindow_increase_ms = 50\n";
     folders = {(data / "alarm").string(), (data / "noise").string()};
@@ -140,7 +155,7 @@ TEST_P(DeployBlock, OnCortexM4EqualsHostClassify) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   write_bytes(project / "kiln.toml", "name = \"blocks\"\n" + input + "[dsp]\nblock = \"" + block +
                                          "\"\nversion = \"" + kiln::dsp_block_versions(block).back() +
-                                         "\"\n[train]\nepochs = 3\n");
+                                         "\"\n[train]\nepochs = " + (image ? "8" : "3") + "\n");
   std::vector<std::string> add = {"-C", project.string(), "-q", "add"};
   add.insert(add.end(), folders.begin(), folders.end());
   r = run_kiln(add);

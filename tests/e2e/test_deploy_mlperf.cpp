@@ -1,11 +1,14 @@
 // MLPerf Tiny int8 models (keyword spotting, anomaly detection, ResNet-8) brought in with `kiln import`,
 // exported with `kiln deploy` (compiled engine, and the interpreter for keyword spotting), run on a
-// Cortex-M4F under QEMU: every case's output bytes equal TensorFlow Lite Micro's (../shared/models/expected).
+// Cortex-M4F under QEMU: every case's output bytes equal TensorFlow Lite Micro's (../shared/models/expected);
+// ResNet-8 through a 32 x 32 RGB image impulse, from the image on the device and from PNG files on the host,
+// and refused by an impulse whose features have as many values in another shape.
 // Also checks the headline RAM target: the compiled library's arena is at most 70% of TFLM's on the same
 // Cortex-M4, and the speed target of the prepared interpreter: on keyword spotting it runs within 5% of the
 // compiled engine's instructions per inference (both counted exactly by the QEMU plugin of `kiln deploy`).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +19,7 @@
 
 #include "profile/cortex_m.h"
 #include "support/kiln_cli.h"
+#include "unit/data/image_files.h"
 
 namespace fs = std::filesystem;
 using kiln::test::KilnRun;
@@ -30,7 +34,7 @@ const fs::path kModels = fs::path(KILN_SHARED_DIR) / "models";
 
 struct MlperfModel {
   std::string name;           // file stem in ../shared/models and directory in expected/
-  std::string toml;           // an impulse whose MFE features have as many values as the model's input
+  std::string toml;           // an impulse whose features have the shape of the model's input
   std::string import;         // --labels a,b,... or --raw-output
   std::size_t tflm_arena_m4;  // TFLM's arena on Cortex-M4 (expected/README.md)
 };
@@ -51,13 +55,17 @@ std::string numbered_labels(int n) {
   return s;
 }
 
-// kws: 49 frames x 10 filters = 490; ad01: 32 x 20 = 640; ResNet-8: 96 x 32 = 3072.
+// kws: 49 frames x 10 filters = 490 ([1, 49, 10, 1]); ad01: 32 x 20 = 640 (a flat input [1, 640]).
 const MlperfModel kKws = {"mlperf_tiny_kws_ref_model", impulse_toml(1000, 0.04, 0.02, 10, 1024),
                           numbered_labels(12), 22772};
 const MlperfModel kAd01 = {"mlperf_tiny_ad01_int8", impulse_toml(1000, 0.03125, 0.03125, 20, 512),
                            "--raw-output", 2260};
-const MlperfModel kResnet = {"mlperf_tiny_pretrainedResnet_quant", impulse_toml(960, 0.01, 0.01, 32, 512),
-                             numbered_labels(10), 54340};
+// ResNet-8 takes 32 x 32 RGB images with pixel values 0..255 (its int8 input, q(1, -128), is pixel - 128): an
+// image impulse with scaling 0..255.
+const char* const kImageToml =
+    "name = \"mlperf\"\n[input]\ntype = \"image\"\nwidth = 32\nheight = 32\n[dsp]\nblock = \"image\"\n"
+    "version = \"ei-1\"\nscaling = \"0..255\"\n";
+const MlperfModel kResnet = {"mlperf_tiny_pretrainedResnet_quant", kImageToml, numbered_labels(10), 54340};
 
 std::string hex(const std::string& bytes) {
   static const char* d = "0123456789abcdef";
@@ -101,6 +109,7 @@ void run_model_on_m4(const MlperfModel& m, const std::string& engine, bool measu
   // Every case: input bytes in, output bytes out as hex, one line per case.
   const fs::path expected = kModels / "expected" / m.name;
   const nlohmann::json meta = nlohmann::json::parse(read_bytes(expected / "meta.json"));
+  const bool image = m.toml == kImageToml;
   std::ostringstream main;
   main << "#include <stdio.h>\n#include \"kiln_impulse.h\"\n";
   std::vector<std::string> want;
@@ -109,19 +118,37 @@ void run_model_on_m4(const MlperfModel& m, const std::string& engine, bool measu
     const std::string name = c.at("case");
     const std::string in = read_bytes(expected / (name + ".in.bin"));
     want.push_back(hex(read_bytes(expected / (name + ".out.bin"))));
+    if (image) {  // the image as the block's signal: one 0xRRGGBB float per pixel, pixel = int8 + 128
+      main << "static const float in" << n++ << "[] = {";
+      for (std::size_t i = 0; i + 2 < in.size(); i += 3) {
+        unsigned rgb = 0;
+        for (std::size_t c = 0; c < 3; ++c)
+          rgb = rgb << 8 | ((static_cast<unsigned char>(in[i + c]) + 128) & 0xFF);
+        main << (i == 0 ? "\n" : i % 96 ? "," : ",\n") << rgb << ".0f";
+      }
+      main << "};\n";
+      continue;
+    }
     main << "static const unsigned char in" << n++ << "[] = {";
     for (std::size_t i = 0; i < in.size(); ++i)
       main << (i == 0 ? "\n" : i % 32 ? "," : ",\n") << int(static_cast<unsigned char>(in[i]));
     main << "};\n";
   }
-  main << "static const unsigned char* const inputs[] = {";
+  main << (image ? "static const float* const inputs[] = {"
+                 : "static const unsigned char* const inputs[] = {");
   for (int i = 0; i < n; ++i) main << "in" << i << ",";
   main << "};\nint main() {\n  for (int c = 0; c < " << n << "; ++c) {\n"
-       << "    kiln_result result;\n"
-       << "    if (kiln_set_input(inputs[c], KILN_INPUT_BYTES) != KILN_OK || kiln_run_network(&result) != "
-          "KILN_OK)"
-          " return 1;\n"
-       << "    for (int i = 0; i < KILN_OUTPUT_COUNT; ++i) printf(\"%02x\", (unsigned)(result.scores_q[i] & "
+       << "    kiln_result result;\n";
+  if (image) {  // the deployed impulse: the image block straight into the int8 tensor, then the network
+    main << "    kiln_float_array a = {inputs[c], KILN_SIGNAL_LENGTH};\n"
+         << "    kiln_signal signal = kiln_signal_from_array(&a);\n"
+         << "    if (kiln_run_impulse(&signal, &result) != KILN_OK) return 1;\n";
+  } else {
+    main << "    if (kiln_set_input(inputs[c], KILN_INPUT_BYTES) != KILN_OK || kiln_run_network(&result) != "
+            "KILN_OK)"
+            " return 1;\n";
+  }
+  main << "    for (int i = 0; i < KILN_OUTPUT_COUNT; ++i) printf(\"%02x\", (unsigned)(result.scores_q[i] & "
           "0xff));\n"
        << "    printf(\"\\n\");\n  }\n  return 0;\n}\n";
   write_bytes(tmp / "main.cpp", main.str());
@@ -164,8 +191,69 @@ TEST(DeployMlperf, AnomalyDetectionCompiledMatchesTflmOnCortexM4) {
   run_model_on_m4(kAd01, "compiled");
 }
 
+// ResNet-8 from its image: the impulse's image block (scaling 0..255) straight into the int8 tensor.
 TEST(DeployMlperf, ResNet8CompiledMatchesTflmOnCortexM4) {
   run_model_on_m4(kResnet, "compiled");
+}
+
+// ResNet-8's 32 x 32 x 3 input holds 3072 values, as many as MFE features of 96 frames x 32 filters; kiln
+// import took it into such an impulse before, and the deployed impulse computed nonsense. Now the shapes are
+// compared.
+TEST(ImportMlperf, ResNet8IsRefusedForFeaturesOfAnotherShape) {
+  if (!fs::exists(kModels)) GTEST_SKIP() << kModels << " is absent";
+  TempDir tmp;
+  const fs::path project = tmp / "project";
+  ASSERT_EQ(run_kiln({"-q", "init", project.string()}).exit_code, 0);
+  write_bytes(project / "kiln.toml", impulse_toml(960, 0.01, 0.01, 32, 512));
+  const auto before = kiln::test::snapshot(project);
+  const fs::path model = kModels / (kResnet.name + ".tflite");
+  const KilnRun r = run_kiln({"-C", project.string(), "import", model.string(), kResnet.import});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(model.string() + ": input shape [1, 32, 32, 3] (3072 values) does not match the "
+                                        "impulse's features per window [96, 32] (3072 values"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(kiln::test::snapshot(project), before);
+}
+
+// Imported into a 32 x 32 RGB image impulse (scaling 0..255), ResNet-8 classifies images: every case of
+// expected/ whose input is an image (MLPerf's ic input and the random ones; int8 = pixel - 128), written as a
+// PNG file, gives TFLM's output bytes through `kiln classify` (image file -> image block -> sdk/nn).
+TEST(ImportMlperf, ResNet8OnAnImageImpulseClassifiesPngFilesLikeTflm) {
+  if (!fs::exists(kModels)) GTEST_SKIP() << kModels << " is absent";
+  TempDir tmp;
+  const fs::path project = tmp / "project";
+  ASSERT_EQ(run_kiln({"-q", "init", project.string()}).exit_code, 0);
+  write_bytes(project / "kiln.toml", kImageToml);
+  KilnRun r = run_kiln({"-C", project.string(), "-q", "import",
+                        (kModels / (kResnet.name + ".tflite")).string(), kResnet.import});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path expected = kModels / "expected" / kResnet.name;
+  const nlohmann::json meta = nlohmann::json::parse(read_bytes(expected / "meta.json"));
+  int cases = 0;
+  for (const auto& c : meta.at("cases")) {
+    const std::string name = c.at("case");
+    SCOPED_TRACE(name);
+    const std::string in = read_bytes(expected / (name + ".in.bin"));
+    ASSERT_EQ(in.size(), 32u * 32 * 3);
+    std::vector<std::uint8_t> rgb(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) rgb[i] = static_cast<std::uint8_t>(in[i] + 128);
+    const fs::path png = tmp / (name + ".png");
+    kiln::test::write_rgb_png(png, 32, 32, rgb);
+    r = run_kiln({"-C", project.string(), "--json", "classify", png.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.at("windows").size(), 1u);
+    std::string got;
+    for (int k = 0; k < 10; ++k) {
+      const int q = j["windows"][0]["scores_q"]["c" + std::to_string(k)];
+      got += static_cast<char>(static_cast<std::int8_t>(q));
+    }
+    EXPECT_EQ(hex(got), hex(read_bytes(expected / (name + ".out.bin"))));
+    ++cases;
+  }
+  EXPECT_EQ(cases, 9);  // mlperf_ic_input0 and rand0..7
 }
 
 }  // namespace

@@ -581,8 +581,8 @@ TEST(Dataset, RefusesAnIndexFromANewerKiln) {
             std::string::npos);
 }
 
-// An index of version 1 (no group_key) is read as it is, migrated in memory; the first change writes
-// version 2, keeping every row.
+// An index of version 1 (no group_key, no image size) is read as it is, migrated in memory; the first change
+// writes the current version, keeping every row.
 TEST(Dataset, MigratesAVersion1Index) {
   fs::path dir = make_project("ds-migrate");
   fs::create_directories(dir / "data");
@@ -608,6 +608,7 @@ PRAGMA user_version = 1;
     EXPECT_EQ(rows[0].label, "alarm");
     EXPECT_EQ(rows[0].category, "test");
     EXPECT_EQ(rows[0].group_key, "");
+    EXPECT_FALSE(rows[0].is_image());
   };
   check(Dataset::open(dir));
   EXPECT_EQ(snapshot(dir), before);  // reading changes nothing
@@ -618,7 +619,7 @@ PRAGMA user_version = 1;
   sqlite3_stmt* q = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(q), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(q, 0), 2);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 3);
   sqlite3_finalize(q);
   sqlite3_close(db);
 }

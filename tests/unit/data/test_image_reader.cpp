@@ -20,13 +20,21 @@
 
 #include "core/error.h"
 #include "data/image_reader.h"
+#include "image_files.h"
 #include "sample_files.h"
 #include "support/error_of.h"
 
 namespace kiln {
 namespace {
 
+using test::bmp_bytes;
+using test::BmpSpec;
 using test::fresh_dir;
+using test::jpeg_bytes;
+using test::PngSpec;
+using test::put16;
+using test::put32;
+using test::write_png;
 using test::write_text;
 namespace fs = std::filesystem;
 
@@ -57,159 +65,10 @@ std::vector<std::uint8_t> smooth(int w, int h) {
   return rgb;
 }
 
-// ---- PNG writer (libpng) ----
-
-struct PngSpec {
-  PngSpec(int w, int h, int type, int depth) : width(w), height(h), color_type(type), bit_depth(depth) {}
-  int width, height;
-  int color_type;  // PNG_COLOR_TYPE_*
-  int bit_depth;
-  bool interlaced = false;
-  std::vector<std::uint8_t> data;  // packed rows as libpng expects them (big-endian 16-bit samples)
-  std::vector<png_color> palette;
-  std::vector<png_byte> transparency;
-};
-
-void write_png(const fs::path& path, const PngSpec& s) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png_create_info_struct(png);
-  ASSERT_FALSE(setjmp(png_jmpbuf(png)));
-  png_init_io(png, f);
-  png_set_IHDR(png, info, s.width, s.height, s.bit_depth, s.color_type,
-               s.interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
-  if (!s.palette.empty()) png_set_PLTE(png, info, s.palette.data(), static_cast<int>(s.palette.size()));
-  if (!s.transparency.empty())
-    png_set_tRNS(png, info, s.transparency.data(), static_cast<int>(s.transparency.size()), nullptr);
-  png_write_info(png, info);
-  const std::size_t row_bytes = s.data.size() / static_cast<std::size_t>(s.height);
-  std::vector<png_bytep> rows(static_cast<std::size_t>(s.height));
-  for (int y = 0; y < s.height; ++y) rows[y] = const_cast<png_bytep>(s.data.data() + y * row_bytes);
-  png_write_image(png, rows.data());
-  png_write_end(png, nullptr);
-  png_destroy_write_struct(&png, &info);
-  std::fclose(f);
-}
-
-// ---- JPEG writer (libjpeg) ----
-
-std::string jpeg_bytes(int w, int h, int components, J_COLOR_SPACE space,
-                       const std::vector<std::uint8_t>& pixels, bool progressive = false, int quality = 95) {
-  jpeg_compress_struct c;
-  jpeg_error_mgr err;
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  unsigned char* out = nullptr;
-  unsigned long size = 0;
-  jpeg_mem_dest(&c, &out, &size);
-  c.image_width = static_cast<JDIMENSION>(w);
-  c.image_height = static_cast<JDIMENSION>(h);
-  c.input_components = components;
-  c.in_color_space = space;
-  jpeg_set_defaults(&c);
-  jpeg_set_quality(&c, quality, TRUE);
-  if (progressive) jpeg_simple_progression(&c);
-  jpeg_start_compress(&c, TRUE);
-  while (c.next_scanline < c.image_height) {
-    JSAMPROW row =
-        const_cast<JSAMPROW>(pixels.data() + static_cast<std::size_t>(c.next_scanline) * w * components);
-    jpeg_write_scanlines(&c, &row, 1);
-  }
-  jpeg_finish_compress(&c);
-  std::string bytes(reinterpret_cast<char*>(out), size);
-  jpeg_destroy_compress(&c);
-  std::free(out);
-  return bytes;
-}
-
 double mean_abs_difference(const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
   double sum = 0;
   for (std::size_t i = 0; i < a.size(); ++i) sum += std::abs(static_cast<int>(a[i]) - static_cast<int>(b[i]));
   return sum / static_cast<double>(a.size());
-}
-
-// ---- BMP writer (by hand) ----
-
-void put16(std::string& s, std::size_t at, std::uint32_t v) {
-  s[at] = static_cast<char>(v & 0xFF);
-  s[at + 1] = static_cast<char>((v >> 8) & 0xFF);
-}
-void put32(std::string& s, std::size_t at, std::uint32_t v) {
-  put16(s, at, v & 0xFFFF);
-  put16(s, at + 2, v >> 16);
-}
-
-struct BmpSpec {
-  BmpSpec(int w, int h, int depth, std::vector<std::uint8_t> pixels = {})
-      : width(w), height(h), bits(depth), rgb(std::move(pixels)) {}
-  int width, height;  // height < 0: top-down
-  int bits;
-  std::vector<std::uint8_t> rgb;           // the image, top row first (for 24/32 bits)
-  std::vector<std::uint8_t> indices;       // palette images, top row first
-  std::vector<std::uint32_t> palette_rgb;  // 0xRRGGBB
-  int header = 40;                         // 12 (OS/2), 40, 108, 124
-  bool bitfields = false;                  // 32-bit BI_BITFIELDS with the BGRX masks
-  bool drop_last_padding = false;
-};
-
-std::string bmp_bytes(const BmpSpec& s) {
-  const int w = s.width, h = std::abs(s.height);
-  const std::size_t stride = (static_cast<std::size_t>(w) * s.bits + 31) / 32 * 4;
-  const std::size_t entry = s.header == 12 ? 3 : 4;
-  const std::size_t masks = s.bitfields && s.header == 40 ? 12 : 0;
-  const std::size_t offset = 14 + s.header + masks + s.palette_rgb.size() * entry;
-  std::string b(offset + stride * h, '\0');
-  b[0] = 'B';
-  b[1] = 'M';
-  put32(b, 2, static_cast<std::uint32_t>(b.size()));
-  put32(b, 10, static_cast<std::uint32_t>(offset));
-  put32(b, 14, static_cast<std::uint32_t>(s.header));
-  if (s.header == 12) {
-    put16(b, 18, static_cast<std::uint32_t>(w));
-    put16(b, 20, static_cast<std::uint32_t>(h));
-    put16(b, 22, 1);
-    put16(b, 24, static_cast<std::uint32_t>(s.bits));
-  } else {
-    put32(b, 18, static_cast<std::uint32_t>(w));
-    put32(b, 22, static_cast<std::uint32_t>(s.height));
-    put16(b, 26, 1);
-    put16(b, 28, static_cast<std::uint32_t>(s.bits));
-    put32(b, 30, s.bitfields ? 3 : 0);
-    put32(b, 46, static_cast<std::uint32_t>(s.palette_rgb.size()));
-    if (s.bitfields) {
-      put32(b, 54, 0x00FF0000u);
-      put32(b, 58, 0x0000FF00u);
-      put32(b, 62, 0x000000FFu);
-    }
-  }
-  std::size_t at = 14 + s.header + masks;
-  for (std::uint32_t c : s.palette_rgb) {
-    b[at] = static_cast<char>(c & 0xFF);
-    b[at + 1] = static_cast<char>((c >> 8) & 0xFF);
-    b[at + 2] = static_cast<char>(c >> 16);
-    at += entry;
-  }
-  for (int row = 0; row < h; ++row) {
-    const int y = s.height < 0 ? row : h - 1 - row;  // the image row stored at file row `row`
-    char* out = &b[offset + row * stride];
-    for (int x = 0; x < w; ++x) {
-      if (s.bits <= 8) {
-        const std::size_t bit = static_cast<std::size_t>(x) * s.bits;
-        out[bit / 8] = static_cast<char>(out[bit / 8] | (s.indices[y * w + x] << (8 - s.bits - bit % 8)));
-      } else {
-        const std::uint8_t* p = &s.rgb[(static_cast<std::size_t>(y) * w + x) * 3];
-        char* q = out + x * (s.bits / 8);
-        q[0] = static_cast<char>(p[2]);
-        q[1] = static_cast<char>(p[1]);
-        q[2] = static_cast<char>(p[0]);
-        if (s.bits == 32) q[3] = static_cast<char>(0x80);  // alpha or padding: ignored
-      }
-    }
-  }
-  if (s.drop_last_padding) b.resize(b.size() - (stride - (static_cast<std::size_t>(w) * s.bits + 7) / 8));
-  return b;
 }
 
 std::string image_error(const fs::path& path) {

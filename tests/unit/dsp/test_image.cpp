@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -43,7 +43,7 @@ std::vector<float> run(const ImageParams& p, const std::vector<float>& pixels) {
 TEST(DspImage, RgbIsEachChannelOver255ExactlyAsTheReference) {
   float v[3];
   for (std::uint32_t c = 0; c < 256; ++c) {
-    ASSERT_EQ(image_pixel_values(kImageRgb, c << 16 | (255 - c) << 8 | (c ^ 0x55), v), 3);
+    ASSERT_EQ(image_pixel_values(kImageRgb, kImageScale0To1, c << 16 | (255 - c) << 8 | (c ^ 0x55), v), 3);
     // The reference: float64 byte / 255.0, later stored as float32.
     EXPECT_EQ(v[0], static_cast<float>(c / 255.0));
     EXPECT_EQ(v[1], static_cast<float>((255 - c) / 255.0));
@@ -56,7 +56,7 @@ TEST(DspImage, GrayscaleLumaWithinOneUlpOfTheReferenceForEveryColour) {
   std::size_t exact = 0;
   float v;
   for (std::uint32_t rgb = 0; rgb < (1u << 24); ++rgb) {
-    ASSERT_EQ(image_pixel_values(kImageGrayscale, rgb, &v), 1);
+    ASSERT_EQ(image_pixel_values(kImageGrayscale, kImageScale0To1, rgb, &v), 1);
     const double r = rgb >> 16, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
     // image/dsp.py v1: (0.299 / 255.0) * R + (0.587 / 255.0) * G + (0.114 / 255.0) * B in float64.
     const float ref = static_cast<float>((0.299 / 255.0) * r + (0.587 / 255.0) * g + (0.114 / 255.0) * b);
@@ -68,9 +68,9 @@ TEST(DspImage, GrayscaleLumaWithinOneUlpOfTheReferenceForEveryColour) {
               1u << 24, static_cast<long long>(worst));
   EXPECT_LE(worst, 1);
   EXPECT_GT(exact, (1u << 24) * 0.99);
-  ASSERT_EQ(image_pixel_values(kImageGrayscale, 0xFFFFFF, &v), 1);
+  ASSERT_EQ(image_pixel_values(kImageGrayscale, kImageScale0To1, 0xFFFFFF, &v), 1);
   EXPECT_EQ(v, 1.0f);
-  ASSERT_EQ(image_pixel_values(kImageGrayscale, 0, &v), 1);
+  ASSERT_EQ(image_pixel_values(kImageGrayscale, kImageScale0To1, 0, &v), 1);
   EXPECT_EQ(v, 0.0f);
 }
 
@@ -182,6 +182,52 @@ TEST(DspImage, Int8IsTheQuantizedFloatOutput) {
         ASSERT_EQ(q[i], kiln::nn::quantize_s8(out[i], scale, zero_point)) << channels << " " << i;
     }
   }
+}
+
+TEST(DspImage, ScalingGivesTheRangeAModelWasTrainedOn) {
+  // Each value is the float nearest to the exact one: (m v - o) / d with exact integers.
+  const std::uint32_t px = packed(0, 128, 255);
+  float v[3];
+  ASSERT_EQ(image_pixel_values(kImageRgb, kImageScale0To255, px, v), 3);
+  EXPECT_EQ(std::vector<float>(v, v + 3), (std::vector<float>{0, 128, 255}));
+  ASSERT_EQ(image_pixel_values(kImageRgb, kImageScaleMinus128To127, px, v), 3);
+  EXPECT_EQ(std::vector<float>(v, v + 3), (std::vector<float>{-128, 0, 127}));
+  ASSERT_EQ(image_pixel_values(kImageRgb, kImageScaleMinus1To1, px, v), 3);
+  EXPECT_EQ(std::vector<float>(v, v + 3), (std::vector<float>{-1, 1.0f / 255, 1}));
+  ASSERT_EQ(image_pixel_values(kImageGrayscale, kImageScale0To255, packed(100, 100, 100), v), 1);
+  EXPECT_EQ(v[0], 100.0f);
+  ASSERT_EQ(image_pixel_values(kImageGrayscale, kImageScaleMinus128To127, packed(10, 20, 30), v), 1);
+  EXPECT_EQ(v[0], static_cast<float>(299 * 10 + 587 * 20 + 114 * 30 - 128000) / 1000.0f);
+  ASSERT_EQ(image_pixel_values(kImageGrayscale, kImageScaleMinus1To1, packed(255, 255, 255), v), 1);
+  EXPECT_EQ(v[0], 1.0f);
+
+  // The int8 path is the quantized float path for every scaling, e.g. ResNet-8's q(1, -128) at 0..255
+  // gives pixel - 128.
+  std::vector<float> pixels;
+  for (int i = 0; i < 64; ++i) pixels.push_back(static_cast<float>(packed(i * 4, 255 - i, (i * 37) & 255)));
+  for (ImageScaling s :
+       {kImageScale0To1, kImageScale0To255, kImageScaleMinus1To1, kImageScaleMinus128To127}) {
+    for (ImageChannels c : {kImageRgb, kImageGrayscale}) {
+      ImageParams p = image_default_params(8, 8);
+      p.scaling = s;
+      p.channels = c;
+      const std::vector<float> out = run(p, pixels);
+      std::vector<int8_t> q(out.size());
+      kiln_float_array array = {pixels.data(), pixels.size()};
+      ASSERT_EQ(
+          image_run_s8(p, 0, 1, kiln_signal_from_array(&array), nullptr, 0, 1.0f, -128, q.data(), q.size()),
+          kOk);
+      for (std::size_t i = 0; i < out.size(); ++i)
+        ASSERT_EQ(q[i], kiln::nn::quantize_s8(out[i], 1.0f, -128)) << s << " " << c << " " << i;
+      if (s == kImageScale0To255 && c == kImageRgb) {
+        EXPECT_EQ(q[0], -128);  // red 0: pixel - 128
+        EXPECT_EQ(q[1], 127);   // green 255
+      }
+    }
+  }
+  ImageParams bad = image_default_params(8, 8);
+  bad.scaling = static_cast<ImageScaling>(4);
+  EXPECT_EQ(image_validate(bad, 0, 1), kBadImageScaling);
 }
 
 TEST(DspImage, CameraBufferAsSignal) {

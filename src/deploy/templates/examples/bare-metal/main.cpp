@@ -39,8 +39,10 @@ extern "C" __attribute__((weak)) void on_result(const kiln_result* result) {
 }
 
 int main() {
-  const uint32_t step =
+  // An image impulse (no window increase): one frame after another.
+  const uint32_t increase =
       static_cast<uint32_t>(KILN_SAMPLE_RATE * KILN_WINDOW_INCREASE_MS / 1000.0) * KILN_AXES;
+  const uint32_t step = increase > 0 ? increase : KILN_SIGNAL_LENGTH;
   uint32_t next = KILN_SIGNAL_LENGTH;  // first window: once the ring buffer is full
   for (;;) {
     if (g_written < next) continue;  // a real application sleeps here (WFI)

@@ -187,7 +187,10 @@ int main(int argc, char** argv) {
     kiln_result result;
     const int status = kiln_run_impulse(&signal, &result);
     if (status != KILN_OK) return fail(name, kiln_status_message(status));
-    printf("%7.2fs  %-14s", static_cast<double>(start / KILN_AXES) / KILN_SAMPLE_RATE, result.top_label);
+    // An image impulse (KILN_SAMPLE_RATE 0) has one window, at 0 s.
+    const double seconds =
+        KILN_SAMPLE_RATE > 0 ? static_cast<double>(start / KILN_AXES) / KILN_SAMPLE_RATE : 0.0;
+    printf("%7.2fs  %-14s", seconds, result.top_label);
     for (int i = 0; i < KILN_OUTPUT_COUNT && i < 8; ++i) printf("  %10.4f", result.scores[i]);
     printf("  %8u %8u\n", static_cast<unsigned>(result.timing.dsp_us),
            static_cast<unsigned>(result.timing.nn_us));
