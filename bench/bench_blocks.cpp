@@ -18,7 +18,9 @@ void run_block(benchmark::State& state, const rt::BlockSpec* block) {
   const kiln::bench::BlockInput in = kiln::bench::block_input(block->name);
   std::vector<float> x(in.samples_per_axis * static_cast<std::size_t>(in.axes));
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = kiln::bench::block_sample(in.kind, i);
-  const rt::Config config = {block, nullptr, in.frequency, in.axes, in.samples_per_axis};
+  std::vector<double> values(static_cast<std::size_t>(block->param_count) + 1);
+  kiln::bench::block_values(*block, in, values.data());
+  const rt::Config config = {block, values.data(), in.frequency, in.axes, in.samples_per_axis};
   rt::Impulse imp;
   if (rt::prepare(config, nullptr, nullptr, 0, &imp) != rt::kOk) {
     state.SkipWithError("prepare failed");

@@ -28,6 +28,7 @@ namespace {
 struct Plan {
   const rt::BlockSpec* block;
   kiln::bench::BlockInput input;
+  std::vector<double> values;  // the block's parameters in table order
   std::size_t features;
   std::size_t scratch_s8;
   float scale;  // the int8 input's scale: the largest feature maps to 127
@@ -35,7 +36,9 @@ struct Plan {
 
 Plan plan_block(const rt::BlockSpec* block) {
   const kiln::bench::BlockInput in = kiln::bench::block_input(block->name);
-  const rt::Config config = {block, nullptr, in.frequency, in.axes, in.samples_per_axis};
+  std::vector<double> values(static_cast<std::size_t>(block->param_count) + 1);
+  kiln::bench::block_values(*block, in, values.data());
+  const rt::Config config = {block, values.data(), in.frequency, in.axes, in.samples_per_axis};
   rt::Impulse imp;
   if (rt::prepare(config, nullptr, nullptr, 0, &imp) != rt::kOk)
     throw kiln::Error(std::string(block->name) + ": the benchmark window does not suit the block");
@@ -52,7 +55,7 @@ Plan plan_block(const rt::BlockSpec* block) {
   for (float v : f) peak = std::max(peak, std::fabs(v));
   const std::size_t s8 =
       block->scratch_bytes_s8(imp.params.bytes, in.frequency, in.axes, in.samples_per_axis);
-  return {block, in, f.size(), s8, peak > 0 ? peak / 127.0f : 1.0f};
+  return {block, in, values, f.size(), s8, peak > 0 ? peak / 127.0f : 1.0f};
 }
 
 std::string device_main(const std::vector<Plan>& plans) {
@@ -86,7 +89,7 @@ static int read_signal(void*, size_t offset, size_t length, float* out) {
   return 0;
 }
 // Prepares the block and runs one warm-up window; 0 on success.
-static int prepare(const char* name, size_t features, float scale) {
+static int prepare(const char* name, const double* values, size_t features, float scale) {
   const rt::BlockSpec* block = rt::find_block(name);
   if (!block) return 1;
   const kiln::bench::BlockInput in = kiln::bench::block_input(name);
@@ -94,7 +97,7 @@ static int prepare(const char* name, size_t features, float scale) {
   const rt::Network n = {{rt::kTensorInt8, features, scale, 0}, {rt::kTensorInt8, 1, 1.0f, 0}, 0,
                          input_data, output_data, invoke};
   g_network = n;
-  const rt::Config config = {block, 0, in.frequency, in.axes, in.samples_per_axis};
+  const rt::Config config = {block, values, in.frequency, in.axes, in.samples_per_axis};
   if (rt::prepare(config, &g_network, g_scratch, sizeof g_scratch, &g_impulse) != rt::kOk) return 2;
   g_signal.total_length = in.samples_per_axis * static_cast<size_t>(in.axes);
   g_signal.get_data = read_signal;
@@ -106,8 +109,11 @@ int main() {
 )";
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const Plan& p = plans[i];
-    s << "  if (prepare(\"" << p.block->name << "\", " << p.features << ", " << p.scale << "f) != 0) return "
-      << 10 + i << ";\n"
+    s << "  static const double values" << i << "[] = {";
+    for (double v : p.values) s << v << ",";
+    s << "};\n";
+    s << "  if (prepare(\"" << p.block->name << "\", values" << i << ", " << p.features << ", " << p.scale
+      << "f) != 0) return " << 10 + i << ";\n"
       << "  KILN_MARK_BEGIN(b" << i << ");\n  failed |= rt::run_dsp(&g_impulse, g_signal);\n  KILN_MARK_END(b"
       << i << ");\n";
   }

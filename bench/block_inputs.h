@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "impulse/impulse.h"
+
 namespace kiln {
 namespace bench {
 
@@ -21,19 +23,35 @@ struct BlockInput {
   double frequency;  // Hz
   int axes;
   size_t samples_per_axis;
+  int width, height;  // an image's size: the block's kParamInput parameters "width" and "height"
 };
 
 inline BlockInput block_input(const char* block) {
   if (!strcmp(block, "mfe") || !strcmp(block, "mfcc") || !strcmp(block, "spectrogram")) {
-    const BlockInput audio = {kAudio, "1 s audio, 16 kHz", 16000, 1, 16000};
+    const BlockInput audio = {kAudio, "1 s audio, 16 kHz", 16000, 1, 16000, 0, 0};
     return audio;
   }
   if (!strcmp(block, "image")) {
-    const BlockInput image = {kImage, "96x96 image", 1, 1, 96 * 96};
+    const BlockInput image = {kImage, "96x96 RGB image", 1, 1, 96 * 96, 96, 96};
     return image;
   }
-  const BlockInput motion = {kMotion, "2 s motion, 3 axes, 62.5 Hz", 62.5, 3, 125};
+  const BlockInput motion = {kMotion, "2 s motion, 3 axes, 62.5 Hz", 62.5, 3, 125, 0, 0};
   return motion;
+}
+
+// The block's parameter values in table order: Studio's defaults, with the input's size where the block takes
+// it (values holds block.param_count doubles).
+inline void block_values(const impulse::BlockSpec& block, const BlockInput& in, double* values) {
+  union {
+    double align;
+    unsigned char bytes[impulse::kMaxParamsBytes];
+  } defaults;
+  block.set_defaults(defaults.bytes);
+  for (int i = 0; i < block.param_count; ++i) {
+    values[i] = impulse::param_value(block.params[i], defaults.bytes);
+    if (!strcmp(block.params[i].name, "width") && in.width > 0) values[i] = in.width;
+    if (!strcmp(block.params[i].name, "height") && in.height > 0) values[i] = in.height;
+  }
 }
 
 // Deterministic values in the units the block reads: int16-range PCM for audio (a 1 kHz square tone with
