@@ -397,6 +397,8 @@ Impulse parse_impulse_toml(std::string_view text, const std::string& filename) {
 
   TableReader dsp(subtable(root, "dsp", filename), "[dsp]", filename);
   dsp.get("block", imp.dsp.block, dsp_block_names());
+  // Without a version, the block's newest implementation (each block has its own: mfe ei-4, flatten ei-1, ...).
+  if (!dsp.has("version")) imp.dsp.version = dsp_block_versions(imp.dsp.block).back();
   dsp.get("version", imp.dsp.version, {});
   // Numbers, booleans, and strings for the parameters Edge Impulse writes as strings (filter-type = "low").
   for (auto& [key, node] : dsp.rest()) {

@@ -441,3 +441,22 @@ TEST(Project, BlockRefusalNamesTheParametersLine) {
   }
   std::filesystem::remove_all(dir);
 }
+
+// Without `version`, a block gets its own newest implementation; a version the block lacks is still refused.
+TEST(ImpulseToml, MissingVersionIsTheBlocksNewest) {
+  EXPECT_EQ(parse_impulse_toml("[dsp]\nblock = \"flatten\"\n", "kiln.toml").dsp.version, "ei-1");
+  EXPECT_EQ(parse_impulse_toml("[dsp]\nblock = \"mfcc\"\n", "kiln.toml").dsp.version, "ei-4");
+  EXPECT_EQ(parse_impulse_toml("[dsp]\n", "kiln.toml").dsp.version, "ei-4");
+  auto dir = temp_dir("version");
+  std::filesystem::create_directories(dir);
+  write_file_atomic(dir / "kiln.toml",
+                    "[input]\ntype = \"timeseries\"\nfrequency = 62.5\naxes = 3\n[dsp]\nblock = \"flatten\"\n"
+                    "version = \"ei-4\"\n");
+  try {
+    load_impulse(dir);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown version 'ei-4'"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
