@@ -124,76 +124,55 @@ Status check(OpPrepare& p, int32_t* ai, TensorView* a, int32_t* bi, TensorView* 
   return n == out->elements ? kOk : kShapeMismatch;
 }
 
-// The float32 kernels of both operators take the same call structs.
-void use_f32(OpPrepare& p, bool flat, const BroadcastShape& shape, int32_t count, Activation act,
-             const KernelDef& flat_kernel, const KernelDef& broadcast_kernel) {
-  if (flat) {
-    BinaryF32Call* c = use_kernel<BinaryF32Call>(p, flat_kernel);
+// ADD and MUL prepare alike: only their int8 parameters (Params, derived by s8_params) and kernels differ;
+// their float32 kernels take the same call structs.
+template <typename Params, typename S8Call, typename S8BroadcastCall>
+Status prepare_binary(OpPrepare& p,
+                      void (*s8_params)(float, int32_t, float, int32_t, float, int32_t, Activation, Params*),
+                      const KernelDef& s8_flat, const KernelDef& s8_broadcast, const KernelDef& f32_flat,
+                      const KernelDef& f32_broadcast) {
+  int32_t ai, bi, oi;
+  TensorView a, b, out;
+  Activation act = kActNone;
+  bool flat = false;
+  BroadcastShape shape;
+  Status s = check(p, &ai, &a, &bi, &b, &oi, &out, &act, &flat, &shape);
+  if (s != kOk) return s;
+  if (out.type == kTypeInt8) {
+    Params params;
+    s8_params(a.scale, a.zero_point, b.scale, b.zero_point, out.scale, out.zero_point, act, &params);
+    if (flat) {
+      S8Call* c = use_kernel<S8Call>(p, s8_flat);
+      c->params = params;
+      c->count = out.elements;
+    } else {
+      S8BroadcastCall* c = use_kernel<S8BroadcastCall>(p, s8_broadcast);
+      c->params = params;
+      c->shape = shape;
+    }
+  } else if (flat) {
+    BinaryF32Call* c = use_kernel<BinaryF32Call>(p, f32_flat);
     float_activation_range(act, &c->act.act_min, &c->act.act_max);
-    c->count = count;
+    c->count = out.elements;
   } else {
-    BinaryF32BroadcastCall* c = use_kernel<BinaryF32BroadcastCall>(p, broadcast_kernel);
+    BinaryF32BroadcastCall* c = use_kernel<BinaryF32BroadcastCall>(p, f32_broadcast);
     float_activation_range(act, &c->act.act_min, &c->act.act_max);
     c->shape = shape;
   }
+  p.bind_input(ai);
+  p.bind_input(bi);
+  p.bind_output(oi);
+  return kOk;
 }
 
 Status prepare_add(OpPrepare& p) {
-  int32_t ai, bi, oi;
-  TensorView a, b, out;
-  Activation act = kActNone;
-  bool flat = false;
-  BroadcastShape shape;
-  Status s = check(p, &ai, &a, &bi, &b, &oi, &out, &act, &flat, &shape);
-  if (s != kOk) return s;
-  if (out.type == kTypeInt8) {
-    AddParams params;
-    add_s8_params(a.scale, a.zero_point, b.scale, b.zero_point, out.scale, out.zero_point, act, &params);
-    if (flat) {
-      AddS8Call* c = use_kernel<AddS8Call>(p, kAddS8);
-      c->params = params;
-      c->count = out.elements;
-    } else {
-      AddS8BroadcastCall* c = use_kernel<AddS8BroadcastCall>(p, kAddS8Broadcast);
-      c->params = params;
-      c->shape = shape;
-    }
-  } else {
-    use_f32(p, flat, shape, out.elements, act, kAddF32, kAddF32Broadcast);
-  }
-  p.bind_input(ai);
-  p.bind_input(bi);
-  p.bind_output(oi);
-  return kOk;
+  return prepare_binary<AddParams, AddS8Call, AddS8BroadcastCall>(p, add_s8_params, kAddS8, kAddS8Broadcast,
+                                                                  kAddF32, kAddF32Broadcast);
 }
 
 Status prepare_mul(OpPrepare& p) {
-  int32_t ai, bi, oi;
-  TensorView a, b, out;
-  Activation act = kActNone;
-  bool flat = false;
-  BroadcastShape shape;
-  Status s = check(p, &ai, &a, &bi, &b, &oi, &out, &act, &flat, &shape);
-  if (s != kOk) return s;
-  if (out.type == kTypeInt8) {
-    MulParams params;
-    mul_s8_params(a.scale, a.zero_point, b.scale, b.zero_point, out.scale, out.zero_point, act, &params);
-    if (flat) {
-      MulS8Call* c = use_kernel<MulS8Call>(p, kMulS8);
-      c->params = params;
-      c->count = out.elements;
-    } else {
-      MulS8BroadcastCall* c = use_kernel<MulS8BroadcastCall>(p, kMulS8Broadcast);
-      c->params = params;
-      c->shape = shape;
-    }
-  } else {
-    use_f32(p, flat, shape, out.elements, act, kMulF32, kMulF32Broadcast);
-  }
-  p.bind_input(ai);
-  p.bind_input(bi);
-  p.bind_output(oi);
-  return kOk;
+  return prepare_binary<MulParams, MulS8Call, MulS8BroadcastCall>(p, mul_s8_params, kMulS8, kMulS8Broadcast,
+                                                                  kMulF32, kMulF32Broadcast);
 }
 
 }  // namespace

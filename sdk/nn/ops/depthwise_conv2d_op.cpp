@@ -77,23 +77,18 @@ Status prepare(OpPrepare& p) {
   if ((s = optional_bias(p, out_c, &bi, &b, &has_bias)) != kOk) return s;
   if ((s = check_conv_types(in, f, has_bias ? &b : 0, out)) != kOk) return s;
 
-  bool bad = false;
-  const Table& o = p.options();
-  const int32_t padding =
-      o.valid() ? o.i8(F::kPadding, tflite::kPaddingSame, &bad) : static_cast<int32_t>(tflite::kPaddingSame);
-  DepthwiseParams conv;
-  conv.stride_w = o.valid() ? o.i32(F::kStrideW, 0, &bad) : 0;
-  conv.stride_h = o.valid() ? o.i32(F::kStrideH, 0, &bad) : 0;
-  Activation act = kActNone;
-  if ((s = read_activation(o, F::kFusedActivationFunction, &act)) != kOk) return s;
-  conv.dilation_w = o.valid() ? o.i32(F::kDilationWFactor, 1, &bad) : 1;
-  conv.dilation_h = o.valid() ? o.i32(F::kDilationHFactor, 1, &bad) : 1;
-  if (bad) return kBadFlatbuffer;
-
   const Dims id = dims4(in), fd = dims4(f), od = dims4(out);
+  ConvParams window;
+  Activation act;
   int32_t oh, ow;
-  if ((s = spatial(padding, id.h, fd.h, conv.stride_h, conv.dilation_h, &oh, &conv.pad_h)) != kOk) return s;
-  if ((s = spatial(padding, id.w, fd.w, conv.stride_w, conv.dilation_w, &ow, &conv.pad_w)) != kOk) return s;
+  if ((s = read_conv_window<F>(p.options(), id, fd, &window, &act, &oh, &ow)) != kOk) return s;
+  DepthwiseParams conv;
+  conv.stride_h = window.stride_h;
+  conv.stride_w = window.stride_w;
+  conv.dilation_h = window.dilation_h;
+  conv.dilation_w = window.dilation_w;
+  conv.pad_h = window.pad_h;
+  conv.pad_w = window.pad_w;
   if (od.n != id.n || od.h != oh || od.w != ow || od.c != out_c) return kShapeMismatch;
   // The options' depth_multiplier is redundant (TFLite ignores it too): the shapes define it.
   if (fd.n != 1 || out_c % id.c != 0) return kShapeMismatch;
@@ -104,9 +99,7 @@ Status prepare(OpPrepare& p) {
     DepthwiseConv2dS8Call* c = use_kernel<DepthwiseConv2dS8Call>(p, kDepthwiseConv2dS8);
     c->conv = conv;
     channel_multipliers(p, in, f, out, &c->quant);
-    c->act.input_offset = -in.zero_point;
-    c->act.output_offset = out.zero_point;
-    quantized_activation_range(act, out.scale, out.zero_point, -128, 127, &c->act.act_min, &c->act.act_max);
+    conv_activation_s8(in, out, act, &c->act);
     c->input = id;
     c->filter = fd;
     c->output = od;

@@ -103,9 +103,7 @@ Status prepare(OpPrepare& p) {
       quantize_multiplier(real, &c->multiplier, &shift);
       c->shift = shift;
     }
-    c->act.input_offset = -in.zero_point;
-    c->act.output_offset = out.zero_point;
-    quantized_activation_range(act, out.scale, out.zero_point, -128, 127, &c->act.act_min, &c->act.act_max);
+    conv_activation_s8(in, out, act, &c->act);
     c->filter_offset = f.quant_count == 1 ? -f.zero_point : 0;
   } else {
     FullyConnectedF32Call* c = use_kernel<FullyConnectedF32Call>(p, kFullyConnectedF32);

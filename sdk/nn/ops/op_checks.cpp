@@ -137,5 +137,12 @@ int32_t i32_at(const TensorView& v, int32_t i) {
   return x;
 }
 
+void conv_activation_s8(const TensorView& input, const TensorView& output, Activation act,
+                        QuantActivation* q) {
+  q->input_offset = -input.zero_point;
+  q->output_offset = output.zero_point;
+  quantized_activation_range(act, output.scale, output.zero_point, -128, 127, &q->act_min, &q->act_max);
+}
+
 }  // namespace nn
 }  // namespace kiln

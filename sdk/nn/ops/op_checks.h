@@ -47,6 +47,33 @@ Status check_filter_quantization(const Model& m, const TensorView& filter, int32
 void channel_multipliers(OpPrepare& p, const TensorView& input, const TensorView& filter,
                          const TensorView& output, QuantParams* quant);
 
+// The int8 activation of a conv-like operator: the input and output offsets and the fused activation's clamp
+// in the output's quantization.
+void conv_activation_s8(const TensorView& input, const TensorView& output, Activation act,
+                        QuantActivation* q);
+
+// A convolution's window (padding, strides, dilations) and fused activation, read from its options table with
+// that table's field ids F (CONV_2D and DEPTHWISE_CONV_2D number them differently), and the output height
+// and width they give for this input and filter (NHWC input, filter with height and width in dims 1 and 2).
+template <typename F>
+Status read_conv_window(const Table& o, const Dims& input, const Dims& filter, ConvParams* conv,
+                        Activation* act, int32_t* out_h, int32_t* out_w) {
+  bool bad = false;
+  const int32_t padding =
+      o.valid() ? o.i8(F::kPadding, tflite::kPaddingSame, &bad) : static_cast<int32_t>(tflite::kPaddingSame);
+  conv->stride_w = o.valid() ? o.i32(F::kStrideW, 0, &bad) : 0;
+  conv->stride_h = o.valid() ? o.i32(F::kStrideH, 0, &bad) : 0;
+  *act = kActNone;
+  const Status s = read_activation(o, F::kFusedActivationFunction, act);
+  if (s != kOk) return s;
+  conv->dilation_w = o.valid() ? o.i32(F::kDilationWFactor, 1, &bad) : 1;
+  conv->dilation_h = o.valid() ? o.i32(F::kDilationHFactor, 1, &bad) : 1;
+  if (bad) return kBadFlatbuffer;
+  const Status h = spatial(padding, input.h, filter.h, conv->stride_h, conv->dilation_h, out_h, &conv->pad_h);
+  if (h != kOk) return h;
+  return spatial(padding, input.w, filter.w, conv->stride_w, conv->dilation_w, out_w, &conv->pad_w);
+}
+
 // A constant int32 input (axes, paddings) and its element i.
 Status constant_i32(const OpPrepare& p, uint32_t input, TensorView* v);
 int32_t i32_at(const TensorView& v, int32_t i);
