@@ -69,7 +69,7 @@ Status prepare(const Config& config, const Network* network, void* scratch, size
   imp->config = config;
   imp->network = network;
   imp->shape.frames = imp->shape.values = 0;
-  imp->run_scratch_bytes = static_cast<size_t>(-1);  // no run before a successful prepare
+  imp->run_scratch_bytes = imp->features_scratch_bytes = static_cast<size_t>(-1);  // none before prepare
   imp->scratch = scratch;
   imp->scratch_bytes = scratch_size;
   imp->dsp_status = dsp::kOk;
@@ -90,6 +90,8 @@ Status prepare(const Config& config, const Network* network, void* scratch, size
   }
   // scratch 0 with 0 bytes is the query for scratch_bytes(); a run then refuses the missing scratch.
   imp->run_scratch_bytes = scratch_bytes(*imp);
+  imp->features_scratch_bytes =
+      block.scratch_bytes(imp->params.bytes, config.sampling_frequency, config.axes, config.samples_per_axis);
   if (scratch && scratch_size < imp->run_scratch_bytes) return kScratchTooSmall;
   return kOk;
 }
@@ -135,10 +137,8 @@ Status run(Impulse* imp, const kiln_signal& signal, Scores* scores) {
 Status features(Impulse* imp, const kiln_signal& signal, float* out, size_t out_capacity) {
   if (!imp || !out || !signal.get_data) return kBadArgument;
   if (!signal_fits(*imp, signal)) return kSignalLength;
+  if (imp->scratch_bytes < imp->features_scratch_bytes) return kScratchTooSmall;
   const Config& c = imp->config;
-  const size_t need =
-      c.block->scratch_bytes(imp->params.bytes, c.sampling_frequency, c.axes, c.samples_per_axis);
-  if (imp->scratch_bytes < need) return kScratchTooSmall;
   return dsp_result(imp, c.block->run(imp->params.bytes, c.sampling_frequency, c.axes, signal, imp->scratch,
                                       imp->scratch_bytes, out, out_capacity));
 }

@@ -88,8 +88,9 @@ struct Impulse {
   dsp::FeatureShape shape;  // the features of one window
   void* scratch;
   size_t scratch_bytes;
-  size_t run_scratch_bytes;  // what run_dsp needs, worked out once by prepare
-  dsp::Status dsp_status;    // the block's last status (prepare or run)
+  size_t run_scratch_bytes;       // what run_dsp needs, worked out once by prepare
+  size_t features_scratch_bytes;  // what features() needs (the block's float path), likewise
+  dsp::Status dsp_status;         // the block's last status (prepare or run)
 };
 
 // Where the scores go: the caller's arrays of `capacity` (>= the output count) values.

@@ -19,9 +19,7 @@ ImpulseRunner::ImpulseRunner(const std::string& block, const std::string& versio
   impulse::Status s = impulse::prepare(config, network, nullptr, 0, &impulse_);
   if (s != impulse::kOk) fail(s);
   // Room for both of the block's paths: features() runs the float one even when the network is int8.
-  const void* p = impulse_.params.bytes;
-  const std::size_t bytes = std::max(spec.scratch_bytes(p, frequency, axes, samples_per_axis),
-                                     spec.scratch_bytes_s8(p, frequency, axes, samples_per_axis));
+  const std::size_t bytes = std::max(impulse_.run_scratch_bytes, impulse_.features_scratch_bytes);
   scratch_.resize(bytes / sizeof(std::max_align_t) + 1);
   s = impulse::prepare(config, network, scratch_.data(), scratch_.size() * sizeof(std::max_align_t),
                        &impulse_);
